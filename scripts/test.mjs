@@ -1,0 +1,19 @@
+// Runs every test file under test/ with node's test runner (TypeScript through tsx).
+// Node 20's --test takes no globs, so the files are listed here. Extra arguments are
+// passed through (e.g. `npm test -- --test-name-pattern=lint` or a file path).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function find(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return find(p);
+    return p.endsWith('.test.ts') ? [p] : [];
+  }).sort();
+}
+
+const args = process.argv.slice(2);
+const files = args.some((a) => a.endsWith('.ts')) ? [] : find('test');
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...args, ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

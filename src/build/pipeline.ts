@@ -1,0 +1,170 @@
+/**
+ * The Go build source: a main package becomes one image per platform (an index when
+ * there are several). Compile in parallel, refuse binaries that cannot run in
+ * scratch, then assemble layers (shared base files, project files, the binary) and
+ * the config with pure transforms. Writing the result is the sinks' job.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { posix } from 'node:path';
+import { readElfFile } from '../binary/elf.js';
+import { findGo, findMainPackage, goVersion, type GoPackage } from '../golang/toolchain.js';
+import { compile } from '../golang/compile.js';
+import { buildLayer, type LayerEntry } from '../image/layerbuilder.js';
+import { baseEntries, bundledCaCertificates, CA_BUNDLE_PATH } from '../image/scratch.js';
+import { appendLayers, emptyImage, mergeEnv, setAnnotations, setContainerConfig, setCreated } from '../image/mutate.js';
+import { newIndex, type Artifact, type Image, type Layer } from '../image/model.js';
+import { formatPlatform } from '../oci/platform.js';
+import type { Platform } from '../oci/types.js';
+import { UserError, ExitCode } from '../ui/errors.js';
+import { tempDir } from '../ui/fsutil.js';
+import { projectFileEntries } from './files.js';
+import { provenance, provenanceLabels, type Provenance } from './metadata.js';
+import type { BuildSettings } from './settings.js';
+
+export const DEFAULT_PATH = 'PATH=/usr/local/bin:/usr/bin:/bin';
+
+export interface BuiltPlatform {
+  platform: Platform;
+  image: Image;
+  /** The compiled binary on disk (in a temp dir removed at exit). */
+  binary: string;
+}
+
+export interface BuildResult {
+  artifact: Artifact;
+  platforms: BuiltPlatform[];
+  package: GoPackage;
+  goVersion: string;
+  provenance: Provenance;
+  /** Image names, defaulting to `<binary name>:latest`. */
+  tags: string[];
+  binaryPath: string;
+  warnings: string[];
+}
+
+export interface BuildHooks {
+  onStep?: (step: string) => void;
+  /** Extra env entries for an image, decided from its binary (runtime tuning). */
+  runtimeEnv?: (binary: string, platform: Platform) => Promise<string[]>;
+}
+
+/** `example.com/cmd/server` -> `server`; a trailing major version (`/v2`) is skipped. */
+export function binaryName(importPath: string): string {
+  const parts = importPath.split('/').filter(Boolean);
+  let name = parts.pop() ?? 'app';
+  if (/^v\d+$/.test(name) && parts.length > 0) name = parts.pop()!;
+  return name;
+}
+
+/** Runs `fn` over items with at most `limit` at once, keeping order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** Refuses a binary that cannot run in an empty image, saying why and how to fix it. */
+export async function checkScratchBinary(path: string, platform: Platform): Promise<void> {
+  const elf = await readElfFile(path);
+  if (!elf.static) {
+    const why = elf.interpreter ? `it needs the dynamic loader ${elf.interpreter}` : `it needs shared libraries (${elf.needed.join(', ')})`;
+    throw new UserError(
+      `the binary for ${formatPlatform(platform)} is dynamically linked: ${why}, which a scratch image does not have, so it would fail with "no such file or directory". ` +
+        'This comes from cgo (CGO_ENABLED=1) or -buildmode=pie / -linkmode=external: remove CGO_ENABLED=1 from build.env, or drop those flags, or use pure-Go packages (e.g. build tags netgo,osusergo).',
+    );
+  }
+  if (elf.goarch !== platform.architecture) {
+    throw new UserError(
+      `the binary for ${formatPlatform(platform)} is built for ${elf.machineName} (${elf.goarch ?? 'unknown'}): it would fail with "exec format error". Remove GOARCH from build.env and let --platform choose it.`,
+    );
+  }
+}
+
+async function caBundle(setting: string): Promise<Buffer | undefined> {
+  if (setting === 'none') return undefined;
+  if (setting === 'bundled') return bundledCaCertificates();
+  const bytes = await readFile(setting).catch(() => {
+    throw new UserError(`CA bundle ${setting} cannot be read; give a PEM file, "bundled" or "none"`, ExitCode.usage);
+  });
+  if (!bytes.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`CA bundle ${setting} holds no PEM certificates`, ExitCode.usage);
+  return bytes;
+}
+
+export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): Promise<BuildResult> {
+  const step = hooks.onStep ?? (() => undefined);
+  const go = await findGo();
+  const version = await goVersion(go);
+  const pkg = await findMainPackage(go, s.moduleDir, s.pattern);
+  const name = binaryName(pkg.ImportPath);
+  const binaryPath = s.binaryPath ?? `/usr/local/bin/${name}`;
+  const warnings: string[] = [];
+  if (s.user.uid !== 0) {
+    for (const p of s.ports.filter((p) => Number(p.split('/')[0]) < 1024)) {
+      warnings.push(`port ${p} is below 1024 but the image runs as uid ${s.user.uid}: binding it needs root or CAP_NET_BIND_SERVICE (Docker >= 20.10 allows it by lowering net.ipv4.ip_unprivileged_port_start; Kubernetes and Podman rootless usually do not). Use a port above 1024, e.g. 8080.`);
+    }
+  }
+  const prov = await provenance(s.moduleDir);
+  const outDir = tempDir('goscratch-build-');
+
+  const jobs = Math.max(1, Math.min(2, availableParallelism()));
+  const binaries = await mapLimit(s.platforms, jobs, async (platform) => {
+    step(`compiling ${pkg.ImportPath} for ${formatPlatform(platform)}`);
+    const bin = await compile({ go, dir: s.moduleDir, importPath: pkg.ImportPath, platform, outDir, ldflags: s.ldflags, tags: s.goTags, flags: s.goFlags, env: s.goEnv });
+    await checkScratchBinary(bin, platform);
+    return bin;
+  });
+
+  step('assembling layers');
+  const layerOpts = { mtime: prov.epoch };
+  const base = await buildLayer(baseEntries(s.user, await caBundle(s.caCerts)), layerOpts);
+  const fileEntries = await projectFileEntries(s.moduleDir, s.files);
+  const files = fileEntries.length ? await buildLayer(fileEntries, layerOpts) : undefined;
+  const labels = { ...provenanceLabels(prov), ...s.labels };
+  const annotations = { ...provenanceLabels(prov), ...s.annotations };
+
+  const platforms: BuiltPlatform[] = [];
+  for (const [i, platform] of s.platforms.entries()) {
+    const bin = binaries[i]!;
+    const app: LayerEntry = { type: 'file', path: binaryPath, mode: 0o555, source: bin, size: (await stat(bin)).size };
+    const appLayer = await buildLayer([app], layerOpts);
+    const extraEnv = hooks.runtimeEnv ? await hooks.runtimeEnv(bin, platform) : [];
+    const image = assemble(platform, s, { base, files, app: appLayer }, { binaryPath, labels, annotations, env: mergeEnv(mergeEnv([DEFAULT_PATH], s.env), extraEnv), created: prov.created, hasCa: s.caCerts !== 'none' });
+    platforms.push({ platform, image, binary: bin });
+  }
+  const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations });
+  const tags = s.tags.length ? s.tags : [`${name}:latest`];
+  return { artifact, platforms, package: pkg, goVersion: version, provenance: prov, tags, binaryPath, warnings };
+}
+
+function assemble(
+  platform: Platform,
+  s: BuildSettings,
+  layers: { base: Layer; files: Layer | undefined; app: Layer },
+  o: { binaryPath: string; labels: Record<string, string>; annotations: Record<string, string>; env: string[]; created: string; hasCa: boolean },
+): Image {
+  const by = (what: string): { created_by: string; comment: string } => ({ created_by: `goscratch: ${what}`, comment: 'goscratch' });
+  let img = appendLayers(emptyImage(platform), [
+    { layer: layers.base, history: by(`/etc/passwd, /etc/group (${s.user.name} ${s.user.uid}:${s.user.gid}), /etc/nsswitch.conf, /tmp${o.hasCa ? ', ' + CA_BUNDLE_PATH : ''}`) },
+    ...(layers.files ? [{ layer: layers.files, history: by(`project files ${s.files.map((f) => f.dst).join(', ')}`) }] : []),
+    { layer: layers.app, history: by(`Go binary ${o.binaryPath}`) },
+  ]);
+  img = setContainerConfig(img, () => ({
+    User: `${s.user.uid}:${s.user.gid}`,
+    ...(s.ports.length ? { ExposedPorts: Object.fromEntries(s.ports.map((p) => [p, {}])) } : {}),
+    Env: o.env,
+    Entrypoint: [o.binaryPath],
+    ...(s.args.length ? { Cmd: s.args } : {}),
+    WorkingDir: s.workdir ?? posix.sep,
+    ...(Object.keys(o.labels).length ? { Labels: o.labels } : {}),
+  }));
+  img = setCreated(img, o.created);
+  return setAnnotations(img, o.annotations);
+}

@@ -1,0 +1,91 @@
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { resolve } from 'node:path';
+import { buildArtifact } from '../build/pipeline.js';
+import { resolveSettings } from '../build/settings.js';
+import { formatPlatform } from '../oci/platform.js';
+import { writeArchive } from '../io/archive.js';
+import { writeLayout } from '../io/layout.js';
+import { UserError, ExitCode } from '../ui/errors.js';
+import { configureLog, log } from '../ui/log.js';
+import { progress } from '../ui/progress.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const int = (name: string) => (v: string): number => {
+  if (!/^\d+$/.test(v)) throw new UserError(`${name} expects a whole number, got ${JSON.stringify(v)}`, ExitCode.usage);
+  return Number(v);
+};
+
+export function buildCommand(): CommandUnknownOpts {
+  return new Command('build')
+    .description('Build a Go main package into a minimal, non-root FROM-scratch OCI image (no Docker daemon)')
+    .argument('[path]', 'directory of a main package, or a package pattern such as ./cmd/server', undefined)
+    .option('--platform <list>', 'comma-separated platforms, e.g. linux/amd64,linux/arm64 (default: this machine; env GOSCRATCH_PLATFORM)')
+    .option('-t, --tag <name>', 'image name and tag, e.g. hello:1.0 (repeatable; default <binary>:latest)', collect)
+    .option('--oci-layout <dir>', 'write the image into an OCI image layout directory')
+    .option('--tarball <file>', 'write an archive that docker load, podman load and skopeo accept')
+    .option('--user <name>', 'name of the non-root user in /etc/passwd (default appuser)')
+    .option('--uid <n>', 'user id (default 10001)', int('--uid'))
+    .option('--gid <n>', 'group id (default: the uid)', int('--gid'))
+    .option('--allow-root', 'allow uid or gid 0')
+    .option('--binary <path>', 'path of the binary in the image, the entrypoint (default /usr/local/bin/<name>)')
+    .option('--arg <arg>', 'default argument after the entrypoint, the image Cmd (repeatable)', collect)
+    .option('-p, --port <port>', 'port to expose, e.g. 9292 or 9292/udp (repeatable)', collect)
+    .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect)
+    .option('-w, --workdir <dir>', 'working directory (default /)')
+    .option('-l, --label <KEY=VALUE>', 'image label (repeatable)', collect)
+    .option('--annotation <KEY=VALUE>', 'manifest annotation (repeatable)', collect)
+    .option('--ca-certs <source>', 'CA bundle: bundled (Node\'s Mozilla store), none, or a PEM file')
+    .option('--ldflags <flags>', 'extra go build -ldflags, added after -s -w (repeatable)', collect)
+    .option('--build-tags <list>', 'comma-separated Go build tags')
+    .addOption(new Option('--json', 'print the result as JSON'))
+    .option('-q, --quiet', 'print only the digest')
+    .action(async (path, o) => {
+      configureLog({ quiet: Boolean(o.quiet || o.json) });
+      if (!o.ociLayout && !o.tarball) {
+        throw new UserError('nothing to write: give --oci-layout DIR and/or --tarball FILE', ExitCode.usage);
+      }
+      const settings = await resolveSettings(path, {
+        ...(o.platform ? { platform: o.platform } : {}),
+        ...(o.tag ? { tag: o.tag } : {}),
+        ...(o.user ? { user: o.user } : {}),
+        ...(o.uid !== undefined ? { uid: o.uid } : {}),
+        ...(o.gid !== undefined ? { gid: o.gid } : {}),
+        ...(o.allowRoot ? { allowRoot: true } : {}),
+        ...(o.binary ? { binary: o.binary } : {}),
+        ...(o.arg ? { arg: o.arg } : {}),
+        ...(o.port ? { port: o.port } : {}),
+        ...(o.env ? { env: o.env } : {}),
+        ...(o.workdir ? { workdir: o.workdir } : {}),
+        ...(o.label ? { label: o.label } : {}),
+        ...(o.annotation ? { annotation: o.annotation } : {}),
+        ...(o.caCerts ? { caCerts: o.caCerts } : {}),
+        ...(o.ldflags ? { ldflags: o.ldflags } : {}),
+        ...(o.buildTags ? { tags: o.buildTags.split(',').filter(Boolean) } : {}),
+      });
+      const p = progress();
+      const result = await buildArtifact(settings, { onStep: (s) => p.step(s) });
+      for (const w of result.warnings) log.warn(w);
+      const outputs: Array<{ type: string; path: string }> = [];
+      if (o.ociLayout) {
+        p.step(`writing OCI layout ${o.ociLayout}`);
+        await writeLayout(resolve(o.ociLayout), result.artifact, { tags: result.tags });
+        outputs.push({ type: 'oci-layout', path: resolve(o.ociLayout) });
+      }
+      if (o.tarball) {
+        p.step(`writing archive ${o.tarball}`);
+        await writeArchive(resolve(o.tarball), result.artifact, { tags: result.tags });
+        outputs.push({ type: 'tarball', path: resolve(o.tarball) });
+      }
+      p.done(`built ${result.tags.join(', ')} for ${result.platforms.map((x) => formatPlatform(x.platform)).join(', ')}`);
+      const platforms = result.platforms.map((x) => ({
+        platform: formatPlatform(x.platform),
+        digest: x.image.digest,
+        size: x.image.rawConfig.length + x.image.layers.reduce((n, l) => n + l.size, 0),
+      }));
+      if (o.json) {
+        process.stdout.write(JSON.stringify({ digest: result.artifact.digest, tags: result.tags, platforms, outputs, warnings: result.warnings }, null, 2) + '\n');
+      } else {
+        process.stdout.write(result.artifact.digest + '\n');
+      }
+    });
+}

@@ -1,0 +1,60 @@
+/**
+ * Compiling one main package for one platform: static (CGO_ENABLED=0), -trimpath,
+ * stripped (-ldflags "-s -w"), with the user's ldflags, tags, flags and env added.
+ * The Go build cache is the user's own, so repeated builds are incremental.
+ */
+import { join } from 'node:path';
+import type { Platform } from '../oci/types.js';
+import { formatPlatform } from '../oci/platform.js';
+import { UserError } from '../ui/errors.js';
+import { execCapture } from './exec.js';
+
+export interface CompileOptions {
+  go: string;
+  /** Directory to run the build in (the module root). */
+  dir: string;
+  importPath: string;
+  platform: Platform;
+  outDir: string;
+  ldflags?: readonly string[];
+  tags?: readonly string[];
+  flags?: readonly string[];
+  /** KEY=VALUE entries, applied last (so they may override CGO_ENABLED). */
+  env?: readonly string[];
+}
+
+/** GOOS/GOARCH/GOARM/GOAMD64 for a platform; variants v5-v7 for arm, v1-v4 for amd64. */
+export function platformEnv(p: Platform): Record<string, string> {
+  const env: Record<string, string> = { GOOS: p.os, GOARCH: p.architecture };
+  if (p.architecture === 'arm' && p.variant) env.GOARM = p.variant.replace(/^v/, '');
+  if (p.architecture === 'amd64' && p.variant) env.GOAMD64 = p.variant;
+  return env;
+}
+
+export function compileArgs(o: CompileOptions, out: string): string[] {
+  const ldflags = ['-s', '-w', ...(o.ldflags ?? [])].join(' ');
+  const args = ['build', '-trimpath', `-ldflags=${ldflags}`];
+  if (o.tags?.length) args.push(`-tags=${o.tags.join(',')}`);
+  args.push(...(o.flags ?? []), '-o', out, o.importPath);
+  return args;
+}
+
+export function compileEnv(o: CompileOptions, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, CGO_ENABLED: '0', ...platformEnv(o.platform) };
+  for (const kv of o.env ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UserError(`invalid build env entry ${JSON.stringify(kv)}: use KEY=VALUE`);
+    env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return env;
+}
+
+/** Compiles and returns the binary's path; a compile error carries Go's own output. */
+export async function compile(o: CompileOptions): Promise<string> {
+  const out = join(o.outDir, `${o.platform.os}-${o.platform.architecture}${o.platform.variant ?? ''}`, 'app');
+  const r = await execCapture(o.go, compileArgs(o, out), { cwd: o.dir, env: compileEnv(o) });
+  if (r.code !== 0) {
+    throw new UserError(`go build for ${formatPlatform(o.platform)} failed:\n${r.stderr.trim()}`);
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * Deterministic tar+gzip layers (after Jib's ReproducibleLayerBuilder): entries sorted
+ * by path, missing parent directories added, owner 0:0 with empty user/group names,
+ * fixed modes and one mtime for every entry. The same entries always give the same
+ * bytes, so the same digest, on every machine.
+ */
+import { createReadStream } from 'node:fs';
+import { createGzip, constants as zc } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { pack as tarPack, type Pack } from 'tar-stream';
+import { DigestingStream } from '../oci/digest.js';
+import { MediaType } from '../oci/mediatypes.js';
+import { bufferLayer } from './layer.js';
+import type { Layer } from './model.js';
+
+export type LayerEntry =
+  | { type: 'file'; path: string; mode: number; data: Buffer }
+  | { type: 'file'; path: string; mode: number; source: string; size: number }
+  | { type: 'dir'; path: string; mode: number }
+  | { type: 'symlink'; path: string; target: string };
+
+export interface LayerOptions {
+  /** Seconds since the epoch written as every entry's mtime. */
+  mtime: number;
+  /** gzip level; 1 (fastest) matches go-containerregistry's default. */
+  gzipLevel?: number;
+}
+
+const DIR_MODE = 0o755;
+
+/** Normalises an image path to a tar name: no leading slash, no `.` or `..`, no empty parts. */
+export function tarName(path: string): string {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0 || parts.includes('..')) {
+    throw new Error(`invalid path in image: ${JSON.stringify(path)} (use an absolute path without '..')`);
+  }
+  return parts.join('/');
+}
+
+/** Sorted entries with every parent directory present exactly once. */
+export function normalizeEntries(entries: readonly LayerEntry[]): LayerEntry[] {
+  const byName = new Map<string, LayerEntry>();
+  for (const e of entries) {
+    const name = tarName(e.path);
+    if (byName.has(name)) throw new Error(`duplicate path in layer: /${name}`);
+    byName.set(name, { ...e, path: name });
+  }
+  for (const name of [...byName.keys()]) {
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('/');
+      const existing = byName.get(parent);
+      if (!existing) byName.set(parent, { type: 'dir', path: parent, mode: DIR_MODE });
+      else if (existing.type !== 'dir') throw new Error(`/${parent} is both a file and a directory in the layer`);
+    }
+  }
+  return [...byName.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Builds a gzip layer from the entries; the compressed bytes are kept in memory. */
+export async function buildLayer(entries: readonly LayerEntry[], opts: LayerOptions): Promise<Layer> {
+  const sorted = normalizeEntries(entries);
+  const pack = tarPack();
+  const uncompressed = new DigestingStream();
+  const compressed = new DigestingStream();
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk);
+      cb();
+    },
+  });
+  const done = pipeline(pack, uncompressed, createGzip({ level: opts.gzipLevel ?? zc.Z_BEST_SPEED }), compressed, sink);
+  const mtime = new Date(opts.mtime * 1000);
+  const base = { uid: 0, gid: 0, uname: '', gname: '', mtime };
+  try {
+    for (const e of sorted) await writeEntry(pack, e, base);
+    pack.finalize();
+  } catch (err) {
+    pack.destroy(err as Error);
+  }
+  await done;
+  return bufferLayer({
+    mediaType: MediaType.ociLayerGzip,
+    digest: compressed.digest(),
+    diffId: uncompressed.digest(),
+    bytes: Buffer.concat(chunks),
+  });
+}
+
+type HeaderBase = { uid: number; gid: number; uname: string; gname: string; mtime: Date };
+
+function writeEntry(pack: Pack, e: LayerEntry, base: HeaderBase): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
+    if (e.type === 'dir') {
+      pack.entry({ ...base, name: e.path + '/', type: 'directory', mode: e.mode }, cb);
+    } else if (e.type === 'symlink') {
+      pack.entry({ ...base, name: e.path, type: 'symlink', linkname: e.target, mode: 0o777 }, cb);
+    } else if ('data' in e) {
+      pack.entry({ ...base, name: e.path, type: 'file', mode: e.mode, size: e.data.length }, e.data, cb);
+    } else {
+      const w = pack.entry({ ...base, name: e.path, type: 'file', mode: e.mode, size: e.size }, cb);
+      pipeline(createReadStream(e.source), w).catch(reject);
+    }
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * The one image model every command uses (in the spirit of go-containerregistry's
+ * v1.Image). Values are immutable; sources produce them, sinks consume them, and the
+ * transforms in mutate.ts return new values without I/O. Layer bytes are only ever
+ * streamed, never collected into a whole-image buffer.
+ */
+import type { Readable } from 'node:stream';
+import { MediaType } from '../oci/mediatypes.js';
+import { canonicalJson } from '../oci/json.js';
+import { sha256 } from '../oci/digest.js';
+import { normalizePlatform } from '../oci/platform.js';
+import type { Descriptor, ImageConfig, Index, Manifest, Platform } from '../oci/types.js';
+
+export interface Layer {
+  /** Media type of the bytes `open()` returns (compressed or not). */
+  readonly mediaType: string;
+  /** Digest and size of the bytes `open()` returns. */
+  readonly digest: string;
+  readonly size: number;
+  /** Digest of the uncompressed tar (the config's rootfs.diff_ids entry). */
+  readonly diffId: string;
+  readonly annotations?: Record<string, string>;
+  /** Opens the layer's bytes as stored; each call gives a fresh stream. */
+  open(): Promise<Readable>;
+}
+
+export interface Image {
+  readonly kind: 'image';
+  readonly manifest: Manifest;
+  readonly rawManifest: Buffer;
+  /** Digest of rawManifest. */
+  readonly digest: string;
+  readonly config: ImageConfig;
+  readonly rawConfig: Buffer;
+  readonly layers: readonly Layer[];
+  readonly platform: Platform;
+}
+
+export interface ImageIndex {
+  readonly kind: 'index';
+  readonly index: Index;
+  readonly rawIndex: Buffer;
+  readonly digest: string;
+  readonly images: readonly Image[];
+}
+
+export type Artifact = Image | ImageIndex;
+
+export type ManifestFormat = 'oci' | 'docker';
+
+/** Builds an image from a config and layers, writing the manifest canonically. */
+export function newImage(opts: {
+  config: ImageConfig;
+  layers: readonly Layer[];
+  annotations?: Record<string, string>;
+  format?: ManifestFormat;
+}): Image {
+  const format = opts.format ?? 'oci';
+  const config: ImageConfig = { ...opts.config, rootfs: { type: 'layers', diff_ids: opts.layers.map((l) => l.diffId) } };
+  const rawConfig = canonicalJson(config);
+  const manifest: Manifest = {
+    schemaVersion: 2,
+    mediaType: format === 'oci' ? MediaType.ociManifest : MediaType.dockerManifest,
+    config: { mediaType: format === 'oci' ? MediaType.ociConfig : MediaType.dockerConfig, digest: sha256(rawConfig), size: rawConfig.length },
+    layers: opts.layers.map(layerDescriptor),
+  };
+  if (opts.annotations && Object.keys(opts.annotations).length > 0) manifest.annotations = opts.annotations;
+  return imageFromRaw(canonicalJson(manifest), rawConfig, opts.layers);
+}
+
+/**
+ * Wraps bytes read from a layout, archive or registry, keeping them exactly as they
+ * are so digests survive a round trip. Checks that the layers match the manifest.
+ */
+export function imageFromRaw(rawManifest: Buffer, rawConfig: Buffer, layers: readonly Layer[]): Image {
+  const manifest = JSON.parse(rawManifest.toString('utf8')) as Manifest;
+  const config = JSON.parse(rawConfig.toString('utf8')) as ImageConfig;
+  if (manifest.config.digest !== sha256(rawConfig)) {
+    throw new Error(`image config does not match its manifest: expected ${manifest.config.digest}, got ${sha256(rawConfig)}`);
+  }
+  if (manifest.layers.length !== layers.length || manifest.layers.some((d, i) => d.digest !== layers[i]?.digest)) {
+    throw new Error('image layers do not match the manifest');
+  }
+  const platform: Platform = normalizePlatform({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) });
+  return { kind: 'image', manifest, rawManifest, digest: sha256(rawManifest), config, rawConfig, layers, platform };
+}
+
+export function layerDescriptor(l: Layer): Descriptor {
+  const d: Descriptor = { mediaType: l.mediaType, digest: l.digest, size: l.size };
+  if (l.annotations && Object.keys(l.annotations).length > 0) d.annotations = l.annotations;
+  return d;
+}
+
+/** The descriptor that points at an image's manifest, with its platform. */
+export function imageDescriptor(img: Image): Descriptor {
+  return { mediaType: img.manifest.mediaType, digest: img.digest, size: img.rawManifest.length, platform: img.platform };
+}
+
+export function newIndex(images: readonly Image[], opts: { annotations?: Record<string, string>; format?: ManifestFormat } = {}): ImageIndex {
+  const index: Index = {
+    schemaVersion: 2,
+    mediaType: (opts.format ?? 'oci') === 'oci' ? MediaType.ociIndex : MediaType.dockerManifestList,
+    manifests: images.map(imageDescriptor),
+  };
+  if (opts.annotations && Object.keys(opts.annotations).length > 0) index.annotations = opts.annotations;
+  return indexFromRaw(canonicalJson(index), images);
+}
+
+export function indexFromRaw(rawIndex: Buffer, images: readonly Image[]): ImageIndex {
+  const index = JSON.parse(rawIndex.toString('utf8')) as Index;
+  return { kind: 'index', index, rawIndex, digest: sha256(rawIndex), images };
+}
+
+/** The images of an artifact: itself, or an index's children. */
+export function imagesOf(a: Artifact): readonly Image[] {
+  return a.kind === 'image' ? [a] : a.images;
+}
+
+/** Descriptor of the artifact's top-level manifest (image manifest or index). */
+export function artifactDescriptor(a: Artifact): Descriptor {
+  if (a.kind === 'image') {
+    return { mediaType: a.manifest.mediaType, digest: a.digest, size: a.rawManifest.length };
+  }
+  return { mediaType: a.index.mediaType, digest: a.digest, size: a.rawIndex.length };
+}
+
+export function rawManifestOf(a: Artifact): Buffer {
+  return a.kind === 'image' ? a.rawManifest : a.rawIndex;
+}

@@ -1,0 +1,150 @@
+/**
+ * Pushing an artifact: every blob first (deduplicated, a bounded number at a time),
+ * then image manifests by digest, then the top-level manifest under each tag last,
+ * so a push that fails half-way never moves a tag.
+ */
+import { Readable } from 'node:stream';
+import { MediaType } from '../../oci/mediatypes.js';
+import { canonicalJson } from '../../oci/json.js';
+import { digestHex, sha256 } from '../../oci/digest.js';
+import { toReference, type Reference } from '../../oci/reference.js';
+import type { Descriptor, Index, Manifest } from '../../oci/types.js';
+import { imagesOf, rawManifestOf, type Artifact } from '../../image/model.js';
+import { UserError } from '../../ui/errors.js';
+import { RegistrySession, type RegistryOptions } from './session.js';
+import { Repository } from './repository.js';
+import { pushBlob, type Blob, type BlobOutcome, type BlobProgress, type UploadOptions } from './upload.js';
+import { withRetry } from './retry.js';
+import { mapLimit } from './pool.js';
+import { originOf, rememberOrigin } from './origins.js';
+
+export interface PushOptions extends RegistryOptions, Pick<UploadOptions, 'chunkThreshold' | 'chunkSize'> {
+  /** Tags besides the reference's own. */
+  tags?: string[];
+  /** Blobs uploaded at once (default 4). */
+  jobs?: number;
+  onProgress?: (p: BlobProgress) => void;
+}
+
+export interface PushResult {
+  /** `registry/repository@sha256:...` */
+  ref: string;
+  digest: string;
+  /** Every `registry/repository:tag` that now points at the digest. */
+  tagged: string[];
+  /** How each blob got there. */
+  blobs: Record<string, BlobOutcome>;
+}
+
+function bufferBlob(data: Buffer): Blob {
+  return { digest: sha256(data), size: data.length, open: async () => Readable.from([data]) };
+}
+
+async function putManifest(repo: Repository, reference: string, bytes: Buffer, mediaType: string): Promise<{ subject?: string }> {
+  return withRetry(`pushing manifest ${reference} to ${repo.fullName}`, repo.session.policy, () => repo.putManifest(reference, bytes, mediaType));
+}
+
+export async function pushArtifact(ref: string | Reference, artifact: Artifact, opts: PushOptions = {}): Promise<PushResult> {
+  const target = toReference(ref);
+  const digest = artifact.digest;
+  if (target.digest && target.digest !== digest) {
+    throw new UserError(`cannot push to ${target.toString()}: the image's digest is ${digest}; drop the @digest part or use a tag`);
+  }
+  const tags = [...new Set([...(target.tag && !target.digest ? [target.tag] : []), ...(opts.tags ?? [])])];
+  for (const t of tags) target.withTag(t); // rejects an invalid tag before anything is uploaded
+  const repo = new Repository(new RegistrySession(target.registry, opts), target.repository, true);
+
+  const blobs = new Map<string, { blob: Blob; mountFrom: string[] }>();
+  for (const img of imagesOf(artifact)) {
+    blobs.set(img.manifest.config.digest, { blob: bufferBlob(img.rawConfig), mountFrom: [] });
+    for (const layer of img.layers) {
+      if (blobs.has(layer.digest)) continue;
+      const from = originOf(layer.digest, target.registry);
+      blobs.set(layer.digest, { blob: layer, mountFrom: from });
+    }
+  }
+  const outcomes: Record<string, BlobOutcome> = {};
+  await mapLimit([...blobs.values()], opts.jobs ?? 4, async ({ blob, mountFrom }) => {
+    const upload: UploadOptions = { mountFrom };
+    if (opts.chunkThreshold !== undefined) upload.chunkThreshold = opts.chunkThreshold;
+    if (opts.chunkSize !== undefined) upload.chunkSize = opts.chunkSize;
+    if (opts.onProgress) upload.onProgress = opts.onProgress;
+    outcomes[blob.digest] = await pushBlob(repo, blob, upload);
+    rememberOrigin(blob.digest, target.registry, target.repository);
+  });
+
+  if (artifact.kind === 'index') {
+    for (const img of artifact.images) await putManifest(repo, img.digest, img.rawManifest, img.manifest.mediaType);
+  }
+  const mediaType = artifact.kind === 'index' ? artifact.index.mediaType : artifact.manifest.mediaType;
+  const bytes = rawManifestOf(artifact);
+  if (tags.length === 0) await putManifest(repo, digest, bytes, mediaType);
+  for (const t of tags) await putManifest(repo, t, bytes, mediaType);
+  return { ref: `${target.name}@${digest}`, digest, tagged: tags.map((t) => `${target.name}:${t}`), blobs: outcomes };
+}
+
+export interface ReferrerOptions extends RegistryOptions {
+  /** The manifest the referrer is about (an image or index in the same repository). */
+  subject: Descriptor;
+  artifactType: string;
+  blobs: { mediaType: string; data: Buffer; annotations?: Record<string, string> }[];
+  annotations?: Record<string, string>;
+  /** Tag used when the registry has no referrers API (default `sha256-<hex>.sbom`). */
+  fallbackTag?: string;
+}
+
+export interface ReferrerResult {
+  ref: string;
+  digest: string;
+  /** True when the registry indexed the subject itself (OCI 1.1 referrers API). */
+  referrersApi: boolean;
+  /** Tags written when it did not. */
+  tags: string[];
+}
+
+const EMPTY_JSON = Buffer.from('{}');
+
+/**
+ * Pushes an artifact manifest with a `subject` (e.g. an SBOM attached to an image).
+ * Registries without the referrers API get the OCI 1.1 fallback (the `sha256-<hex>`
+ * index of referrers) and a `sha256-<hex>.sbom` tag on the manifest itself.
+ */
+export async function pushReferrer(ref: string | Reference, opts: ReferrerOptions): Promise<ReferrerResult> {
+  const target = toReference(ref);
+  const repo = new Repository(new RegistrySession(target.registry, opts), target.repository, true);
+  const layers: Descriptor[] = opts.blobs.map((b) => ({ mediaType: b.mediaType, digest: sha256(b.data), size: b.data.length, ...(b.annotations ? { annotations: b.annotations } : {}) }));
+  const manifest: Manifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    artifactType: opts.artifactType,
+    config: { mediaType: MediaType.ociEmpty, digest: sha256(EMPTY_JSON), size: EMPTY_JSON.length },
+    layers,
+    subject: { mediaType: opts.subject.mediaType, digest: opts.subject.digest, size: opts.subject.size },
+  };
+  if (opts.annotations) manifest.annotations = opts.annotations;
+  const bytes = canonicalJson(manifest);
+  const digest = sha256(bytes);
+  for (const data of [EMPTY_JSON, ...opts.blobs.map((b) => b.data)]) await pushBlob(repo, bufferBlob(data));
+  const { subject } = await putManifest(repo, digest, bytes, MediaType.ociManifest);
+  const result: ReferrerResult = { ref: `${target.name}@${digest}`, digest, referrersApi: Boolean(subject), tags: [] };
+  if (subject) return result;
+
+  const hex = digestHex(opts.subject.digest);
+  const fallbackTag = opts.fallbackTag ?? `sha256-${hex}.sbom`;
+  await putManifest(repo, fallbackTag, bytes, MediaType.ociManifest);
+  // The OCI 1.1 referrers tag schema: an index at `sha256-<hex>` listing every referrer.
+  const indexTag = `sha256-${hex}`;
+  const existing = await withRetry(`reading ${indexTag} of ${repo.fullName}`, repo.session.policy, async () => {
+    const present = await repo.manifestDigest(indexTag);
+    return present ? repo.getManifest(indexTag) : undefined;
+  });
+  const index: Index = existing ? (JSON.parse(existing.bytes.toString('utf8')) as Index) : { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+  if (!index.manifests.some((d) => d.digest === digest)) {
+    const d: Descriptor = { mediaType: MediaType.ociManifest, digest, size: bytes.length, artifactType: opts.artifactType };
+    if (opts.annotations) d.annotations = opts.annotations;
+    index.manifests.push(d);
+    await putManifest(repo, indexTag, canonicalJson(index), MediaType.ociIndex);
+  }
+  result.tags = [fallbackTag, indexTag].map((t) => `${target.name}:${t}`);
+  return result;
+}

@@ -1,0 +1,105 @@
+/**
+ * Retries for registry operations: exponential backoff with full jitter, the
+ * registry's Retry-After honoured, and a bound on the total time spent, after which
+ * the operation fails naming what it was doing and the last error.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from '../../ui/errors.js';
+import { log } from '../../ui/log.js';
+import { GaveUpError, RegistryError } from './errors.js';
+
+export interface RetryPolicy {
+  /** First backoff delay; doubles on each attempt. */
+  baseMs: number;
+  /** Largest single delay (also caps Retry-After). */
+  maxDelayMs: number;
+  /** Total time one operation (one blob, one manifest) may take, retries included. */
+  totalMs: number;
+  /** A request with no bytes moving for this long is aborted and retried. */
+  stallMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 250, maxDelayMs: 10_000, totalMs: 5 * 60_000, stallMs: 30_000 };
+
+export function retryPolicy(p: Partial<RetryPolicy> | undefined): RetryPolicy {
+  return { ...DEFAULT_RETRY, ...p };
+}
+
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+/** A request aborted because no bytes moved for too long. */
+export class StallError extends Error {
+  readonly retryable = true;
+}
+
+/** A failure a fresh attempt can fix (e.g. an upload to restart from the beginning). */
+export class RetryableError extends Error {
+  readonly retryable = true;
+}
+
+/** True for errors a later attempt may not hit: network faults, stalls, 429 and 5xx. */
+export function isRetryable(e: unknown): boolean {
+  if (e instanceof RegistryError) return e.status === 429 || e.status === 408 || e.status >= 500;
+  if ((e as { retryable?: unknown } | undefined)?.retryable === true) return true;
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
+    if (c instanceof StallError) return true;
+    const msg = c instanceof Error ? c.message : '';
+    if (/fetch failed|socket hang up|other side closed|terminated|premature close/i.test(msg)) return true;
+  }
+  return false;
+}
+
+/** Delay before attempt `attempt + 1`: the server's Retry-After, else jittered backoff. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, e: unknown): number {
+  if (e instanceof RegistryError && e.retryAfterMs !== undefined) return Math.min(e.retryAfterMs, policy.maxDelayMs);
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(v: string | null): number | undefined {
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - Date.now());
+}
+
+/** The message of an error and its causes, e.g. "fetch failed: other side closed". */
+export function describeError(e: unknown): string {
+  const parts: string[] = [];
+  for (let c: unknown = e, depth = 0; c && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {
+    const m = errorMessage(c);
+    const code = (c as { code?: unknown }).code;
+    const text = typeof code === 'string' && !m.includes(code) ? `${m} (${code})` : m;
+    if (text && !parts.includes(text)) parts.push(text);
+  }
+  return parts.join(': ');
+}
+
+/**
+ * Runs `op` until it succeeds, fails with a permanent error, or the total time is
+ * spent. `what` names the operation in the final message ("blob sha256:... to host/repo").
+ */
+export async function withRetry<T>(what: string, policy: RetryPolicy, op: (attempt: number) => Promise<T>): Promise<T> {
+  const start = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op(attempt);
+    } catch (e) {
+      if (!isRetryable(e)) throw e;
+      const delay = backoffDelay(policy, attempt, e);
+      const elapsed = Date.now() - start;
+      if (elapsed + delay > policy.totalMs) {
+        throw new GaveUpError(`${what} failed after ${attempt + 1} attempts in ${(elapsed / 1000).toFixed(1)}s; last error: ${describeError(e)}`, e);
+      }
+      log.debug(`retrying ${what} in ${delay} ms (attempt ${attempt + 2}): ${describeError(e)}`);
+      await sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The Dockerfile as the rules see it, built on dockerfile-ast: instructions with
+ * their ranges, flags, exec or shell form and heredoc bodies; stages with names,
+ * indexes, the stage they build on and whether they descend from scratch; ARG/ENV
+ * scoping as BuildKit applies it. The raw lines stay available, because the parser
+ * silently joins continuation lines and some mistakes are only visible in them.
+ */
+import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
+
+/** 0-based line and character, as the parser reports them; `end` is exclusive. */
+export interface Span {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+export interface Word {
+  value: string;
+  span: Span;
+}
+
+export interface InstrFlag {
+  name: string;
+  value: string | null;
+  options: Map<string, string | null>;
+}
+
+export interface Instr {
+  /** Upper-case keyword (`RUN`, `COPY`, ...). */
+  keyword: string;
+  span: Span;
+  /** Arguments after the flags, continuation lines joined, comments dropped. */
+  words: Word[];
+  /** The words joined by single spaces: the command line a shell would run. */
+  text: string;
+  flags: InstrFlag[];
+  /** Exec (JSON) form, or null for shell form. */
+  exec: string[] | null;
+  /** Written like JSON (`[...]`) but not valid JSON, so Docker runs it through a shell. */
+  brokenJson: boolean;
+  /** `NAME=value` pairs of ENV, ARG and LABEL; value null when none is given. */
+  props: { name: string; value: string | null }[];
+  heredocs: string[];
+  /** 0-based lines of heredoc bodies (not Dockerfile syntax). */
+  heredocLines: Set<number>;
+  stage?: Stage;
+}
+
+export interface Stage {
+  index: number;
+  /** Lower-case `AS` name. */
+  name?: string;
+  nameSpan?: Span;
+  from: Instr;
+  /** The base image as written (`golang:1.23`, `${BUILDER_IMAGE}`, `build`). */
+  imageText: string;
+  /** The base image with global ARG defaults filled in. */
+  image: string;
+  /** The earlier stage this one builds on, when its base names one. */
+  parent?: Stage;
+  /** Whether the stage's root is `FROM scratch`. */
+  scratch: boolean;
+  instrs: Instr[];
+}
+
+export interface Comment {
+  /** 0-based line. */
+  line: number;
+  text: string;
+}
+
+export interface DockerfileModel {
+  lines: string[];
+  escape: string;
+  /** Instructions before the first FROM (ARGs). */
+  preamble: Instr[];
+  instrs: Instr[];
+  stages: Stage[];
+  final?: Stage;
+  comments: Comment[];
+  /** ARGs declared before the first FROM, with their defaults. */
+  globalArgs: Map<string, string | undefined>;
+}
+
+/** Platform ARGs BuildKit sets; inside a stage they exist only when declared with ARG. */
+export const AUTOMATIC_ARGS = [
+  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT',
+  'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
+];
+
+const EXEC_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME', 'HEALTHCHECK']);
+
+export function parseDockerfile(text: string): DockerfileModel {
+  const ast = DockerfileParser.parse(text);
+  const lines = text.split(/\r?\n/);
+  const model: DockerfileModel = {
+    lines,
+    escape: ast.getEscapeCharacter(),
+    preamble: [],
+    instrs: [],
+    stages: [],
+    comments: ast.getComments().map((c) => ({ line: c.getRange().start.line, text: c.getContent() })),
+    globalArgs: new Map(AUTOMATIC_ARGS.map((a) => [a, undefined])),
+  };
+  let stage: Stage | undefined;
+  for (const a of ast.getInstructions()) {
+    const instr = toInstr(a, lines);
+    model.instrs.push(instr);
+    if (instr.keyword === 'FROM') {
+      stage = newStage(model, instr);
+      model.stages.push(stage);
+    } else if (stage) {
+      stage.instrs.push(instr);
+    } else {
+      model.preamble.push(instr);
+      if (instr.keyword === 'ARG') for (const p of instr.props) model.globalArgs.set(p.name, p.value ?? undefined);
+    }
+    instr.stage = stage;
+  }
+  model.final = model.stages[model.stages.length - 1];
+  return model;
+}
+
+function toInstr(a: AstInstruction, lines: string[]): Instr {
+  const keyword = a.getKeyword().toUpperCase();
+  const words = a.getArguments().map((w) => ({ value: w.getValue(), span: w.getRange() }));
+  const withFlags = a as Partial<{ getFlags(): import('dockerfile-ast').Flag[] }>;
+  const flags = (withFlags.getFlags?.() ?? []).map((f) => ({
+    name: f.getName().toLowerCase(),
+    value: f.getValue(),
+    options: new Map(f.getOptions().map((o) => [o.getName().toLowerCase(), o.getValue()])),
+  }));
+  const withProps = a as Partial<{ getProperties(): import('dockerfile-ast').Property[] }>;
+  const props = keyword === 'ENV' || keyword === 'ARG' || keyword === 'LABEL'
+    ? (withProps.getProperties?.() ?? []).map((p) => ({ name: p.getName(), value: p.getValue() }))
+    : [];
+  const withHeredocs = a as Partial<{ getHeredocs(): import('dockerfile-ast').Heredoc[] }>;
+  const heredocLines = new Set<number>();
+  const heredocs = (withHeredocs.getHeredocs?.() ?? []).map((h) => {
+    const r = h.getContentRange();
+    if (!r) return '';
+    for (let l = r.start.line; l <= r.end.line; l++) heredocLines.add(l);
+    const end = h.getDelimiterRange()?.start.line;
+    if (end !== undefined) heredocLines.add(end);
+    return lines.slice(r.start.line, r.end.line + 1).join('\n');
+  });
+  let text = words.map((w) => w.value).join(' ');
+  if (heredocs.length > 0) {
+    const first = a.getRange().start.line;
+    const head = words.filter((w) => w.span.start.line === first && !w.value.startsWith('<<')).map((w) => w.value);
+    text = [head.join(' '), ...heredocs].join('\n');
+  }
+  let exec: string[] | null = null;
+  let brokenJson = false;
+  if (EXEC_FORM.has(keyword)) {
+    const body = keyword === 'HEALTHCHECK' ? text.replace(/^\s*CMD\s+/i, '') : text;
+    if (body.trimStart().startsWith('[')) {
+      exec = parseJsonArray(body);
+      brokenJson = exec === null;
+    }
+  }
+  return { keyword, span: a.getRange(), words, text, flags, exec, brokenJson, props, heredocs, heredocLines };
+}
+
+function parseJsonArray(s: string): string[] | null {
+  try {
+    const v: unknown = JSON.parse(s);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function newStage(model: DockerfileModel, from: Instr): Stage {
+  const args = from.words.map((w) => w.value);
+  const imageText = args[0] ?? '';
+  const image = expand(imageText, model.globalArgs);
+  const hasName = args.length >= 3 && args[1]!.toUpperCase() === 'AS';
+  const name = hasName ? args[2]!.toLowerCase() : undefined;
+  const lower = image.toLowerCase();
+  const parent = model.stages.find((s) => s.name !== undefined && s.name === lower);
+  return {
+    index: model.stages.length,
+    name,
+    nameSpan: hasName ? from.words[2]!.span : undefined,
+    from,
+    imageText,
+    image,
+    parent,
+    scratch: parent ? parent.scratch : lower === 'scratch',
+    instrs: [],
+  };
+}
+
+/** The stage and the stages it builds on, root first. */
+export function chain(stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  for (let s: Stage | undefined = stage; s; s = s.parent) out.unshift(s);
+  return out;
+}
+
+/** All instructions of the stage and the stages it builds on, in build order. */
+export function chainInstrs(stage: Stage): Instr[] {
+  return chain(stage).flatMap((s) => s.instrs);
+}
+
+/** The stage a `--from` or `FROM` reference names (index or name), if it is one. */
+export function stageByRef(model: DockerfileModel, ref: string): Stage | undefined {
+  if (/^\d+$/.test(ref)) return model.stages[Number(ref)];
+  const lower = ref.toLowerCase();
+  return model.stages.find((s) => s.name === lower);
+}
+
+export function flag(instr: Instr, name: string): InstrFlag | undefined {
+  return instr.flags.find((f) => f.name === name);
+}
+
+/**
+ * Variables visible to an instruction: ENV from the stage and the stages it builds on,
+ * the stage's own ARGs (a bare `ARG X` takes the global default). A value is undefined
+ * when the build supplies it.
+ */
+export function varsAt(model: DockerfileModel, instr: Instr): Map<string, string | undefined> {
+  const vars = new Map<string, string | undefined>();
+  const stage = instr.stage;
+  if (!stage) return new Map(model.globalArgs);
+  for (const s of chain(stage)) {
+    for (const i of s.instrs) {
+      if (i === instr) return vars;
+      if (i.keyword === 'ENV') for (const p of i.props) vars.set(p.name, p.value === null ? undefined : expand(p.value, vars));
+      if (i.keyword === 'ARG' && s === stage) {
+        for (const p of i.props) {
+          if (vars.has(p.name) && p.value === null) continue;
+          vars.set(p.name, p.value === null ? model.globalArgs.get(p.name) : expand(p.value, vars));
+        }
+      }
+    }
+  }
+  return vars;
+}
+
+/**
+ * Fills in `$X`, `${X}`, `${X:-default}` and `${X:+alt}` from known values; a variable
+ * with no known value stays as written.
+ */
+export function expand(text: string, vars: Map<string, string | undefined>): string {
+  if (!text.includes('$')) return text;
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    const v = vars.get(name);
+    if (op === '-') return v !== undefined && v !== '' ? v : (word ?? '');
+    if (op === '+') return v !== undefined && v !== '' ? (word ?? '') : vars.has(name) && v !== undefined ? '' : m;
+    return v ?? m;
+  });
+}
+
+/** The span from the start of one span to the end of another. */
+export function spanning(a: Span, b: Span): Span {
+  return { start: a.start, end: b.end };
+}
+
+/** A span on one line, from `character` for `length` characters. */
+export function lineSpan(line: number, character: number, length: number): Span {
+  return { start: { line, character }, end: { line, character: character + length } };
+}
+
+/** The working directory an instruction runs in (`/` when no WORKDIR is set). */
+export function workdirAt(model: DockerfileModel, instr: Instr): string {
+  let dir = '/';
+  if (!instr.stage) return dir;
+  for (const i of chainInstrs(instr.stage)) {
+    if (i === instr) break;
+    if (i.keyword !== 'WORKDIR') continue;
+    const d = expand(i.text.trim(), varsAt(model, i));
+    dir = d.startsWith('/') ? d : dir.replace(/\/?$/, '/') + d;
+  }
+  return dir;
+}

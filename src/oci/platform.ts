@@ -1,0 +1,48 @@
+import type { Platform } from './types.js';
+
+// GOARCH names are the OCI architecture names; the variant carries GOARM / arm64 v8.
+const KNOWN_ARCH = new Set(['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv64', 'mips64le', 'loong64']);
+
+/** Parses `os/arch[/variant]`, e.g. `linux/arm64`, `linux/arm/v7`. */
+export function parsePlatform(s: string): Platform {
+  const parts = s.trim().split('/');
+  const [os, architecture, variant] = parts;
+  if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
+    throw new Error(`invalid platform ${JSON.stringify(s)}: expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
+  }
+  if (os !== 'linux') {
+    throw new Error(`unsupported platform ${JSON.stringify(s)}: scratch images run on linux only`);
+  }
+  if (!KNOWN_ARCH.has(architecture)) {
+    throw new Error(`unsupported architecture ${JSON.stringify(architecture)} in ${JSON.stringify(s)}: use one of ${[...KNOWN_ARCH].join(', ')}`);
+  }
+  const p: Platform = { architecture, os };
+  if (variant) p.variant = variant;
+  return normalizePlatform(p);
+}
+
+/** Fills the default variants the way containerd does (arm -> v7, arm64 -> none). */
+export function normalizePlatform(p: Platform): Platform {
+  const out: Platform = { architecture: p.architecture, os: p.os };
+  let variant = p.variant;
+  if (p.architecture === 'arm' && !variant) variant = 'v7';
+  if (p.architecture === 'arm64' && variant === 'v8') variant = undefined;
+  if (variant) out.variant = variant;
+  return out;
+}
+
+export function formatPlatform(p: Platform): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+
+export function platformMatches(want: Platform, have: Platform): boolean {
+  const a = normalizePlatform(want);
+  const b = normalizePlatform(have);
+  return a.os === b.os && a.architecture === b.architecture && (a.variant ?? '') === (b.variant ?? '');
+}
+
+/** The platform of the machine goscratch runs on, in OCI terms. */
+export function hostPlatform(): Platform {
+  const arch = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[process.arch as string] ?? process.arch;
+  return normalizePlatform({ os: 'linux', architecture: arch });
+}

@@ -1,0 +1,76 @@
+/**
+ * Builds small Go programs for the binary and audit tests: offline (no module proxy),
+ * in a temp dir, cached by content for the whole test process.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { execOk } from '../helpers/exec.js';
+import { toolPath } from '../helpers/tools.js';
+
+export interface GoProgram {
+  /** Files relative to the module root, e.g. { 'go.mod': ..., 'main.go': ... }. */
+  files: Record<string, string>;
+  env?: Record<string, string>;
+  /** Extra `go build` arguments before the package, e.g. ['-buildmode=pie']. */
+  args?: string[];
+}
+
+const cache = new Map<string, Promise<string>>();
+let root: string | undefined;
+
+export const HELLO = `package main
+
+import "fmt"
+
+func main() { fmt.Println("hello") }
+`;
+
+export const NET_PROGRAM = `package main
+
+import (
+	"fmt"
+	"net"
+)
+
+func main() {
+	addrs, err := net.LookupHost("localhost")
+	fmt.Println(addrs, err)
+}
+`;
+
+export const goMod = (path = 'example.com/hello', go = '1.23'): string => `module ${path}\n\ngo ${go}\n`;
+
+/** Builds the program and returns the binary's path (same inputs, same file). */
+export function buildGo(p: GoProgram): Promise<string> {
+  const key = createHash('sha256').update(JSON.stringify(p)).digest('hex').slice(0, 16);
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = compile(p, key);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+async function compile(p: GoProgram, key: string): Promise<string> {
+  const go = toolPath('go');
+  if (!go) throw new Error('go is not installed');
+  if (!root) {
+    const made = mkdtempSync(join(tmpdir(), 'goscratch-gotest-'));
+    process.on('exit', () => rmSync(made, { recursive: true, force: true }));
+    root = made;
+  }
+  const dir = join(root, key);
+  for (const [name, text] of Object.entries(p.files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  const out = join(dir, 'app.bin');
+  await execOk(go, ['build', '-o', out, ...(p.args ?? []), '.'], {
+    cwd: dir,
+    env: { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOWORK: 'off', CGO_ENABLED: '0', ...p.env },
+    timeoutMs: 120_000,
+  });
+  return out;
+}
