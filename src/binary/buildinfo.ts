@@ -226,8 +226,10 @@ export function formatModinfo(bi: BuildInfo): string {
   if (bi.path) lines.push(`path\t${bi.path}`);
   const mod = (word: string, m: GoModule): void => {
     if (m.replace) {
+      // Go ends the replaced line and then the module line, leaving an empty line.
       lines.push(`${word}\t${m.path}\t${m.version}`);
       mod('=>', m.replace);
+      lines.push('');
     } else {
       lines.push(`${word}\t${m.path}\t${m.version}\t${m.sum ?? ''}`);
     }

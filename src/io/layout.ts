@@ -68,13 +68,23 @@ function refNames(d: Descriptor): string[] {
   return [d.annotations?.[REF_NAME], d.annotations?.[CONTAINERD_NAME]].filter((s): s is string => Boolean(s));
 }
 
+/** `app:1` -> `docker.io/library/app:1`; a string that is no image name stays as it is. */
+function fullName(ref: string): string {
+  try {
+    return imageName(ref).full;
+  } catch {
+    return ref;
+  }
+}
+
 /** Reads one artifact from a layout: the one named `ref` (tag or full name), or the only one. */
 export async function readLayout(dir: string, opts: { ref?: string } = {}): Promise<Artifact> {
   if (!(await isLayoutDir(dir))) throw new UserError(`${dir} is not an OCI layout (no oci-layout file)`);
   const index = await readIndexJson(dir);
   let chosen: Descriptor | undefined;
   if (opts.ref) {
-    chosen = index.manifests.find((d) => refNames(d).includes(opts.ref!) || d.digest === opts.ref);
+    const ref = opts.ref;
+    chosen = index.manifests.find((d) => refNames(d).includes(ref) || d.digest === ref) ?? index.manifests.find((d) => refNames(d).includes(fullName(ref)));
     if (!chosen) {
       const known = index.manifests.flatMap(refNames);
       throw new UserError(`no image named ${JSON.stringify(opts.ref)} in ${dir}; it has: ${known.join(', ') || '(no names)'}`);

@@ -15,6 +15,8 @@ export interface GoProgram {
   env?: Record<string, string>;
   /** Extra `go build` arguments before the package, e.g. ['-buildmode=pie']. */
   args?: string[];
+  /** Commit the sources to a fresh git repository first, so vcs.* settings are stamped. */
+  git?: boolean;
 }
 
 const cache = new Map<string, Promise<string>>();
@@ -39,6 +41,26 @@ func main() {
 	fmt.Println(addrs, err)
 }
 `;
+
+/** A module standing for go.uber.org/automaxprocs: only its path matters to goscratch. */
+export const AUTOMAXPROCS_STUB: Record<string, string> = {
+  'amp/go.mod': 'module go.uber.org/automaxprocs\n\ngo 1.20\n',
+  'amp/amp.go': 'package automaxprocs\n\nfunc init() {}\n',
+};
+
+export const USES_AUTOMAXPROCS = `package main
+
+import (
+	"fmt"
+
+	_ "go.uber.org/automaxprocs"
+)
+
+func main() { fmt.Println("hello") }
+`;
+
+export const goModWithAutomaxprocs = (go = '1.23'): string =>
+  `module example.com/svc\n\ngo ${go}\n\nrequire go.uber.org/automaxprocs v1.6.0\n\nreplace go.uber.org/automaxprocs => ./amp\n`;
 
 export const goMod = (path = 'example.com/hello', go = '1.23'): string => `module ${path}\n\ngo ${go}\n`;
 
@@ -65,6 +87,12 @@ async function compile(p: GoProgram, key: string): Promise<string> {
   for (const [name, text] of Object.entries(p.files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
+  }
+  if (p.git) {
+    const git = ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'init.defaultBranch=main'];
+    await execOk('git', [...git, 'init', '-q', '.'], { cwd: dir });
+    await execOk('git', [...git, 'add', '-A'], { cwd: dir });
+    await execOk('git', [...git, 'commit', '-q', '-m', 'test'], { cwd: dir, env: { GIT_COMMITTER_DATE: '2024-01-02T03:04:05Z', GIT_AUTHOR_DATE: '2024-01-02T03:04:05Z' } });
   }
   const out = join(dir, 'app.bin');
   await execOk(go, ['build', '-o', out, ...(p.args ?? []), '.'], {

@@ -1,5 +1,5 @@
 /** Runs `fn` over `items` with at most `limit` in flight; the first failure wins. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   let failed = false;
@@ -7,7 +7,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
     while (!failed && next < items.length) {
       const i = next++;
       try {
-        out[i] = await fn(items[i] as T);
+        out[i] = await fn(items[i] as T, i);
       } catch (e) {
         failed = true;
         throw e;

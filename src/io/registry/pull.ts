@@ -87,9 +87,8 @@ async function pullImage(p: Puller, m: FetchedManifest): Promise<Image> {
   const manifest = parseJson(m.bytes, `manifest ${m.digest}`) as Manifest;
   const rawConfig = await fetchConfig(p, manifest.config);
   const diffIds = (parseJson(rawConfig, `config ${manifest.config.digest}`) as { rootfs?: { diff_ids?: string[] } }).rootfs?.diff_ids ?? [];
-  const layers = await mapLimit(manifest.layers, p.opts.jobs ?? 4, async (d, ): Promise<Layer> => {
+  const layers = await mapLimit(manifest.layers, p.opts.jobs ?? 4, async (d, i): Promise<Layer> => {
     const path = await fetchBlob(p, d);
-    const i = manifest.layers.indexOf(d);
     return fileLayer({ mediaType: d.mediaType, digest: d.digest, size: d.size, diffId: diffIds[i] ?? '', path, ...(d.annotations ? { annotations: d.annotations } : {}) });
   });
   return imageFromRaw(m.bytes, rawConfig, layers);

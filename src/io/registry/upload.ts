@@ -131,7 +131,7 @@ export async function pushBlob(repo: Repository, blob: Blob, opts: UploadOptions
     try {
       while (session.offset < blob.size) {
         const length = Math.min(chunkSize, blob.size - session.offset);
-        const start = session.offset;
+        const start: number = session.offset;
         // Only the first try of a chunk can stream; a retry re-reads from a fresh reader.
         let used = false;
         const body = (): AsyncIterable<Buffer> => {

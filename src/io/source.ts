@@ -1,0 +1,94 @@
+/**
+ * One way to name anything goscratch can read: an OCI layout directory, an archive
+ * tarball, a registry reference, or a plain binary. The kind is detected, or forced
+ * with a prefix: `oci:DIR[:NAME]`, `archive:FILE`, `docker://REF`, `file:PATH`.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { Platform } from '../oci/types.js';
+import { imagesOf, type Artifact, type Image } from '../image/model.js';
+import { formatPlatform, platformMatches } from '../oci/platform.js';
+import { UserError, ExitCode } from '../ui/errors.js';
+import { readArchive } from './archive.js';
+import { isLayoutDir, readLayout } from './layout.js';
+
+export type Source =
+  | { kind: 'artifact'; via: 'oci-layout' | 'archive' | 'registry'; name: string; artifact: Artifact }
+  | { kind: 'binary'; name: string; path: string };
+
+export interface SourceOptions {
+  platform?: Platform;
+  insecureRegistries?: string[];
+}
+
+async function head(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A layout given as DIR or DIR:NAME (the name after the last colon, when DIR exists). */
+async function splitLayoutSpec(spec: string): Promise<{ dir: string; ref?: string } | undefined> {
+  if (await isLayoutDir(spec)) return { dir: spec };
+  const i = spec.lastIndexOf(':');
+  if (i > 0 && (await isLayoutDir(spec.slice(0, i)))) return { dir: spec.slice(0, i), ref: spec.slice(i + 1) };
+  return undefined;
+}
+
+export async function openSource(spec: string, opts: SourceOptions = {}): Promise<Source> {
+  const forced = /^(oci|archive|docker|file):(?:\/\/)?(.*)$/.exec(spec);
+  const kind = forced?.[1];
+  const rest = forced ? forced[2]! : spec;
+
+  if (kind === 'docker') return fromRegistry(rest, opts);
+  if (kind === 'oci' || (!kind && (await splitLayoutSpec(rest)))) {
+    const l = await splitLayoutSpec(rest);
+    if (!l) throw new UserError(`${rest} is not an OCI layout directory (no oci-layout file)`, ExitCode.usage);
+    return { kind: 'artifact', via: 'oci-layout', name: spec, artifact: await readLayout(l.dir, l.ref ? { ref: l.ref } : {}) };
+  }
+  const st = await stat(rest).catch(() => undefined);
+  if (kind === 'archive' || kind === 'file') {
+    if (!st?.isFile()) throw new UserError(`${rest} is not a readable file`, ExitCode.usage);
+    if (kind === 'file') return { kind: 'binary', name: spec, path: rest };
+    return { kind: 'artifact', via: 'archive', name: spec, artifact: await readArchive(rest) };
+  }
+  if (st?.isFile()) {
+    const magic = await head(rest, 262);
+    if (magic.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) return { kind: 'binary', name: spec, path: rest };
+    if (magic.length >= 262 && magic.subarray(257, 262).toString('latin1') === 'ustar') {
+      return { kind: 'artifact', via: 'archive', name: spec, artifact: await readArchive(rest) };
+    }
+    throw new UserError(`${rest} is neither an ELF binary nor a tar archive`, ExitCode.usage);
+  }
+  if (st?.isDirectory()) throw new UserError(`${rest} is a directory but not an OCI layout (no oci-layout file)`, ExitCode.usage);
+  return fromRegistry(rest, opts);
+}
+
+async function fromRegistry(ref: string, opts: SourceOptions): Promise<Source> {
+  // Loaded only when needed: most commands never touch a registry.
+  const { pullArtifact } = await import('./registry/pull.js');
+  const artifact = await pullArtifact(ref, { ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.insecureRegistries ? { insecureRegistries: opts.insecureRegistries } : {}) });
+  return { kind: 'artifact', via: 'registry', name: ref, artifact };
+}
+
+/** Opens a source that must be an image or index (not a bare binary). */
+export async function openArtifact(spec: string, opts: SourceOptions = {}): Promise<Artifact> {
+  const s = await openSource(spec, opts);
+  if (s.kind !== 'artifact') throw new UserError(`${spec} is a binary, not an image: give an OCI layout, an archive or a registry reference`, ExitCode.usage);
+  return s.artifact;
+}
+
+/** The images of an artifact, narrowed to one platform when asked. */
+export function selectImages(a: Artifact, platform?: Platform): readonly Image[] {
+  const images = imagesOf(a);
+  if (!platform) return images;
+  const match = images.filter((i) => platformMatches(platform, i.platform));
+  if (match.length === 0) {
+    throw new UserError(`no image for ${formatPlatform(platform)}; available: ${images.map((i) => formatPlatform(i.platform)).join(', ')}`, ExitCode.usage);
+  }
+  return match;
+}

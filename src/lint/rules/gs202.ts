@@ -1,0 +1,28 @@
+import { copyPaths, isCopy, mentions } from '../facts.js';
+import { chainInstrs } from '../model.js';
+import { defineRule } from '../rule.js';
+
+export default defineRule({
+  id: 'GS202',
+  severity: 'error',
+  title: 'RUN in a stage that descends from scratch',
+  what: 'A shell-form `RUN` (or heredoc) in a stage that starts `FROM scratch`, directly or through earlier stages.',
+  why: 'RUN executes `/bin/sh -c`, which scratch does not have: the build stops with `runc run failed: ... exec: "/bin/sh": stat /bin/sh: no such file or directory`.',
+  fix: 'Do the work in a builder stage and COPY the result in. An exec-form RUN of a binary you copied in (`RUN ["/app", "migrate"]`) works.',
+  bad: 'FROM scratch\nCOPY --from=build /out/app /app\nRUN mkdir /data',
+  good: 'FROM golang:1.23 AS build\nRUN mkdir -p /out/data\nFROM scratch\nCOPY --from=build /out/data /data',
+  check(ctx) {
+    for (const stage of ctx.model.stages) {
+      if (!stage.scratch) continue;
+      for (const instr of stage.instrs) {
+        if (instr.keyword !== 'RUN' || instr.exec) continue;
+        const before = chainInstrs(stage);
+        const upTo = before.slice(0, before.indexOf(instr));
+        // A shell copied in, or named with SHELL, makes RUN work.
+        const hasShell = upTo.some((i) => i.keyword === 'SHELL' || (isCopy(i) && (mentions(i.words.map((w) => w.value), ['busybox']) || copyPaths(i).dest === '/bin/sh')));
+        if (hasShell) continue;
+        ctx.report(instr.span, `RUN in stage ${stage.name ?? stage.index}, which descends from scratch: there is no /bin/sh to run it`, 'move this step to a builder stage and COPY its result in');
+      }
+    }
+  },
+});

@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { extract } from 'tar-stream';
+import { buildLayer, normalizeEntries, tarName, type LayerEntry } from '../../src/image/layerbuilder.js';
+import { sha256 } from '../../src/oci/digest.js';
+
+async function readAll(layer: Awaited<ReturnType<typeof buildLayer>>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of await layer.open()) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function listTar(tarBytes: Buffer): Promise<Array<{ name: string; mode: number; uid: number; gid: number; mtime: number; type: string }>> {
+  const ex = extract();
+  const out: Array<{ name: string; mode: number; uid: number; gid: number; mtime: number; type: string }> = [];
+  ex.on('entry', (h, s, next) => {
+    out.push({ name: h.name, mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime.getTime() / 1000, type: h.type });
+    s.on('end', () => next());
+    s.resume();
+  });
+  const done = new Promise((r) => ex.on('finish', r));
+  ex.end(tarBytes);
+  await done;
+  return out;
+}
+
+const entries: LayerEntry[] = [
+  { type: 'file', path: '/usr/local/bin/app', mode: 0o555, data: Buffer.from('binary') },
+  { type: 'file', path: '/etc/passwd', mode: 0o444, data: Buffer.from('root:x:0:0::/:/x\n') },
+  { type: 'dir', path: '/tmp', mode: 0o1777 },
+];
+
+test('the same entries in any order give byte-identical layers', async () => {
+  const a = await buildLayer(entries, { mtime: 1700000000 });
+  const b = await buildLayer([...entries].reverse(), { mtime: 1700000000 });
+  assert.deepEqual(await readAll(a), await readAll(b));
+  assert.equal(a.digest, b.digest);
+  assert.equal(a.diffId, b.diffId);
+});
+
+test('digest and diffId describe the compressed and uncompressed bytes', async () => {
+  const l = await buildLayer(entries, { mtime: 0 });
+  const bytes = await readAll(l);
+  assert.equal(l.digest, sha256(bytes));
+  assert.equal(l.size, bytes.length);
+  assert.equal(l.diffId, sha256(gunzipSync(bytes)));
+  // gzip header: no name, mtime 0, so nothing of the build machine leaks in.
+  assert.equal(bytes.readUInt32LE(4), 0);
+});
+
+test('a different mtime gives a different digest', async () => {
+  const a = await buildLayer(entries, { mtime: 0 });
+  const b = await buildLayer(entries, { mtime: 1 });
+  assert.notEqual(a.digest, b.digest);
+});
+
+test('entries are sorted, parents added, owners 0:0, modes and mtimes fixed', async () => {
+  const l = await buildLayer(entries, { mtime: 1234 });
+  const list = await listTar(gunzipSync(await readAll(l)));
+  assert.deepEqual(list.map((e) => e.name), ['etc/', 'etc/passwd', 'tmp/', 'usr/', 'usr/local/', 'usr/local/bin/', 'usr/local/bin/app']);
+  assert.ok(list.every((e) => e.uid === 0 && e.gid === 0 && e.mtime === 1234));
+  const mode = (n: string): number => list.find((e) => e.name === n)!.mode;
+  assert.equal(mode('usr/local/bin/app'), 0o555);
+  assert.equal(mode('etc/passwd'), 0o444);
+  assert.equal(mode('tmp/'), 0o1777);
+  assert.equal(mode('usr/'), 0o755);
+});
+
+test('files streamed from disk equal the same bytes given in memory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gs-layer-'));
+  const data = Buffer.alloc(3 * 1024 * 1024, 7);
+  writeFileSync(join(dir, 'bin'), data);
+  const fromDisk = await buildLayer([{ type: 'file', path: '/bin/app', mode: 0o555, source: join(dir, 'bin'), size: data.length }], { mtime: 0 });
+  const fromMem = await buildLayer([{ type: 'file', path: '/bin/app', mode: 0o555, data }], { mtime: 0 });
+  assert.equal(fromDisk.digest, fromMem.digest);
+});
+
+test('bad paths are refused: empty, "..", duplicates, file used as a directory', () => {
+  assert.throws(() => tarName('/'), /invalid path/);
+  assert.throws(() => tarName('/a/../b'), /invalid path/);
+  assert.equal(tarName('//usr/./bin/'), 'usr/bin');
+  assert.throws(() => normalizeEntries([{ type: 'dir', path: '/a', mode: 0o755 }, { type: 'dir', path: 'a/', mode: 0o755 }]), /duplicate path/);
+  assert.throws(() => normalizeEntries([{ type: 'file', path: '/a', mode: 0o444, data: Buffer.alloc(0) }, { type: 'file', path: '/a/b', mode: 0o444, data: Buffer.alloc(0) }]), /both a file and a directory/);
+});
