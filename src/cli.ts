@@ -9,6 +9,10 @@ import pc from 'picocolors';
 import { ExitCode, UserError, errorMessage } from './ui/errors.js';
 import { isInteractive } from './ui/log.js';
 import { buildCommand } from './cli/build.js';
+import { pushCommand } from './cli/push.js';
+import { pullCommand } from './cli/pull.js';
+import { loginCommand } from './cli/login.js';
+import { logoutCommand } from './cli/logout.js';
 import { VERSION } from './version.js';
 
 const program = new Command('goscratch')
@@ -17,7 +21,7 @@ const program = new Command('goscratch')
   .showHelpAfterError()
   .exitOverride();
 
-for (const c of [buildCommand()]) program.addCommand(c);
+for (const c of [buildCommand(), pushCommand(), pullCommand(), loginCommand(), logoutCommand()]) program.addCommand(c);
 
 process.on('SIGINT', () => process.exit(ExitCode.interrupted));
 process.on('SIGTERM', () => process.exit(ExitCode.interrupted));

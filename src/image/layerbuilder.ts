@@ -4,12 +4,11 @@
  * fixed modes and one mtime for every entry. The same entries always give the same
  * bytes, so the same digest, on every machine.
  */
-import { createReadStream } from 'node:fs';
-import { createGzip, constants as zc } from 'node:zlib';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
+import { readFile } from 'node:fs/promises';
+import { constants as zc } from 'node:zlib';
 import { pack as tarPack, type Pack } from 'tar-stream';
-import { DigestingStream } from '../oci/digest.js';
+import { sha256 } from '../oci/digest.js';
+import { gzipParallel } from './pgzip.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { bufferLayer } from './layer.js';
 import type { Layer } from './model.js';
@@ -58,51 +57,45 @@ export function normalizeEntries(entries: readonly LayerEntry[]): LayerEntry[] {
   return [...byName.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Builds a gzip layer from the entries; the compressed bytes are kept in memory. */
+/** Builds a gzip layer from the entries; the tar and its compressed bytes are kept in memory. */
 export async function buildLayer(entries: readonly LayerEntry[], opts: LayerOptions): Promise<Layer> {
-  const sorted = normalizeEntries(entries);
+  const tarBytes = await tarOf(normalizeEntries(entries), opts.mtime);
+  const compressing = gzipParallel(tarBytes, opts.gzipLevel ?? zc.Z_BEST_SPEED);
+  const diffId = sha256(tarBytes); // hashed while the thread pool compresses
+  const bytes = await compressing;
+  return bufferLayer({ mediaType: MediaType.ociLayerGzip, digest: sha256(bytes), diffId, bytes });
+}
+
+async function tarOf(sorted: readonly LayerEntry[], mtimeSeconds: number): Promise<Buffer> {
   const pack = tarPack();
-  const uncompressed = new DigestingStream();
-  const compressed = new DigestingStream();
   const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk);
-      cb();
-    },
+  const collected = new Promise<void>((resolve, reject) => {
+    pack.on('data', (c: unknown) => {
+      chunks.push(c as Buffer);
+    });
+    pack.on('end', resolve);
+    pack.on('error', reject);
   });
-  const done = pipeline(pack, uncompressed, createGzip({ level: opts.gzipLevel ?? zc.Z_BEST_SPEED }), compressed, sink);
-  const mtime = new Date(opts.mtime * 1000);
-  const base = { uid: 0, gid: 0, uname: '', gname: '', mtime };
+  const base = { uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(mtimeSeconds * 1000) };
   try {
     for (const e of sorted) await writeEntry(pack, e, base);
     pack.finalize();
   } catch (err) {
     pack.destroy(err as Error);
   }
-  await done;
-  return bufferLayer({
-    mediaType: MediaType.ociLayerGzip,
-    digest: compressed.digest(),
-    diffId: uncompressed.digest(),
-    bytes: Buffer.concat(chunks),
-  });
+  await collected;
+  return Buffer.concat(chunks);
 }
 
 type HeaderBase = { uid: number; gid: number; uname: string; gname: string; mtime: Date };
 
-function writeEntry(pack: Pack, e: LayerEntry, base: HeaderBase): Promise<void> {
+async function writeEntry(pack: Pack, e: LayerEntry, base: HeaderBase): Promise<void> {
+  const data = e.type === 'file' ? ('data' in e ? e.data : await readFile(e.source)) : undefined;
+  if (e.type === 'file' && 'size' in e && data!.length !== e.size) throw new Error(`${e.source} changed while the layer was built`);
   return new Promise((resolve, reject) => {
     const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
-    if (e.type === 'dir') {
-      pack.entry({ ...base, name: e.path + '/', type: 'directory', mode: e.mode }, cb);
-    } else if (e.type === 'symlink') {
-      pack.entry({ ...base, name: e.path, type: 'symlink', linkname: e.target, mode: 0o777 }, cb);
-    } else if ('data' in e) {
-      pack.entry({ ...base, name: e.path, type: 'file', mode: e.mode, size: e.data.length }, e.data, cb);
-    } else {
-      const w = pack.entry({ ...base, name: e.path, type: 'file', mode: e.mode, size: e.size }, cb);
-      pipeline(createReadStream(e.source), w).catch(reject);
-    }
+    if (e.type === 'dir') pack.entry({ ...base, name: e.path + '/', type: 'directory', mode: e.mode }, cb);
+    else if (e.type === 'symlink') pack.entry({ ...base, name: e.path, type: 'symlink', linkname: e.target, mode: 0o777 }, cb);
+    else pack.entry({ ...base, name: e.path, type: 'file', mode: e.mode, size: data!.length }, data!, cb);
   });
 }

@@ -98,14 +98,9 @@ function stripComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
 }
 
-/** The binary name `go build` would give a package: its directory, or the module's last element. */
-export function binaryName(modulePath: string, pkg: string): string {
-  if (pkg !== '.') return posix.basename(pkg);
-  const parts = modulePath.split('/');
-  let last = parts.pop() ?? 'app';
-  // example.com/app/v2 builds `app`, as the go command does for major-version suffixes.
-  if (/^v\d+$/.test(last) && parts.length > 0) last = parts.pop()!;
-  return last;
+/** The import path of a `./`-relative package of the module. */
+export function importPath(modulePath: string, pkg: string): string {
+  return pkg === '.' ? modulePath : `${modulePath}/${pkg.replace(/^\.\//, '')}`;
 }
 
 /** A port the main package listens on, from a literal like ":9292" in its sources. */

@@ -7,7 +7,8 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../ui/errors.js';
 import { writeFileAtomic } from '../ui/fsutil.js';
-import { binaryName, detectPort, findMainPackages, goMinorVersion, readGoMod } from './gomod.js';
+import { binaryName } from '../build/pipeline.js';
+import { detectPort, findMainPackages, goMinorVersion, importPath, readGoMod } from './gomod.js';
 import { DEFAULT_PLATFORMS, DEFAULT_UID, DEFAULT_USER, configFile, dockerfile, dockerignore, makefile, type InitPlan } from './templates.js';
 
 export interface InitOptions {
@@ -35,7 +36,7 @@ export async function planInit(dir: string, opts: InitOptions = {}): Promise<Ini
     goVersion,
     builderImage: opts.builderImage ?? `golang:${goVersion}-alpine`,
     package: pkg,
-    binary: binaryName(mod.module, pkg),
+    binary: binaryName(importPath(mod.module, pkg)),
     ...(port === undefined ? {} : { port }),
     hasGoSum: await exists(join(dir, 'go.sum')),
     platforms: opts.platforms ?? DEFAULT_PLATFORMS,

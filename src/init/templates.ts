@@ -13,7 +13,7 @@ export interface InitPlan {
   builderImage: string;
   /** Main package, `./`-relative (`.`, `./cmd/api`). */
   package: string;
-  /** Binary name, also its path in the image (`/<binary>`). */
+  /** Binary name; the image holds it at /usr/local/bin/<binary>, as `goscratch build` does. */
   binary: string;
   port?: number;
   /** Whether go.sum exists (a module without dependencies has none). */
@@ -26,6 +26,8 @@ export interface InitPlan {
 export const DEFAULT_UID = 10001;
 export const DEFAULT_USER = 'appuser';
 export const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
+
+export const binaryPath = (p: InitPlan): string => `/usr/local/bin/${p.binary}`;
 
 export function dockerfile(p: InitPlan): string {
   const out = `/out/${p.binary}`;
@@ -64,12 +66,12 @@ export function dockerfile(p: InitPlan): string {
     `COPY --from=build /out/etc/passwd /out/etc/group /etc/`,
     `# Without CA certificates HTTPS calls fail with "x509: certificate signed by unknown authority".`,
     `COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`,
-    `COPY --from=build ${out} /${p.binary}`,
+    `COPY --from=build ${out} ${binaryPath(p)}`,
     `# Numeric, so Kubernetes runAsNonRoot can verify that it is not root.`,
     `USER ${p.uid}:${p.uid}`,
     ...(p.port === undefined ? [] : [`# Above 1024: not every runtime lets a non-root user bind a low port.`, `EXPOSE ${p.port}`]),
     `# Exec form: scratch has no shell to run a shell-form command.`,
-    `ENTRYPOINT ["/${p.binary}"]`,
+    `ENTRYPOINT ["${binaryPath(p)}"]`,
     ``,
   ].join('\n');
 }
@@ -140,12 +142,18 @@ export function makefile(p: InitPlan): string {
 
 /** goscratch.yaml with the detected values, so `goscratch build` needs no flags. */
 export function configFile(p: InitPlan): string {
-  const config: Record<string, unknown> = {
-    package: p.package,
-    user: p.user,
-    uid: p.uid,
-    ...(p.port === undefined ? {} : { ports: [p.port] }),
+  const config = {
+    main: p.package,
     platforms: p.platforms,
+    image: { user: p.user, uid: p.uid, ...(p.port === undefined ? {} : { ports: [p.port] }) },
   };
-  return `# goscratch build settings for ${p.module}; flags override them.\n` + stringify(config);
+  return [
+    `# goscratch build settings for ${p.module}; command-line flags override them.`,
+    stringify(config).trimEnd(),
+    `# The limits the container will run under: build then sets GOMAXPROCS and GOMEMLIMIT.`,
+    `# runtime:`,
+    `#   cpus: 1`,
+    `#   memory: 512Mi`,
+    ``,
+  ].join('\n');
 }

@@ -6,12 +6,12 @@
  * tarballs (manifest.json only, as older `docker save` and skopeo write them).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract, pack as tarPack, type Header, type Pack } from 'tar-stream';
-import { DigestingStream, sha256 } from '../oci/digest.js';
+import { DigestingStream, digestOf, sha256 } from '../oci/digest.js';
 import { canonicalJson } from '../oci/json.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { hostPlatform, platformMatches } from '../oci/platform.js';
@@ -160,19 +160,12 @@ async function dockerArchiveImage(root: string, entry: { Config: string; Layers:
 }
 
 async function hashFile(path: string): Promise<{ digest: string; size: number; gzip: boolean }> {
-  const h = new DigestingStream();
-  let head: Buffer | undefined;
-  h.once('data', (c: Buffer) => (head = c));
-  await pipeline(createReadStream(path), h, async function* (src) {
-    for await (const _ of src) void _;
-  });
-  return { digest: h.digest(), size: h.bytes, gzip: head !== undefined && head[0] === 0x1f && head[1] === 0x8b };
+  const fh = await open(path, 'r');
+  const head = Buffer.alloc(2);
+  await fh.read(head, 0, 2, 0).finally(() => fh.close());
+  return { ...(await digestOf(createReadStream(path))), gzip: head[0] === 0x1f && head[1] === 0x8b };
 }
 
 async function hashGunzipped(path: string): Promise<string> {
-  const h = new DigestingStream();
-  await pipeline(createReadStream(path), createGunzip(), h, async function* (src) {
-    for await (const _ of src) void _;
-  });
-  return h.digest();
+  return (await digestOf(createReadStream(path), createGunzip())).digest;
 }

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 
@@ -32,4 +33,11 @@ export class DigestingStream extends Transform {
   digest(): string {
     return 'sha256:' + this.hash.copy().digest('hex');
   }
+}
+
+/** Reads a stream to its end, returning the digest and size of what it held. */
+export async function digestOf(src: NodeJS.ReadableStream, ...through: NodeJS.ReadWriteStream[]): Promise<{ digest: string; size: number }> {
+  const h = new DigestingStream();
+  await pipeline([src, ...through, h, new Writable({ write: (_c, _e, cb) => cb() })]);
+  return { digest: h.digest(), size: h.bytes };
 }

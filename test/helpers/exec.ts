@@ -18,6 +18,8 @@ export interface ExecOptions {
   input?: string;
   /** Killed (SIGKILL) after this long; default 60 s. */
   timeoutMs?: number;
+  /** Own process group (pid = pgid), so the whole group can be signalled like a terminal's Ctrl-C. */
+  detached?: boolean;
 }
 
 export interface Running {
@@ -35,6 +37,7 @@ export function start(cmd: string, args: readonly string[], opts: ExecOptions = 
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
   });
   const out: Buffer[] = [];
   const err: Buffer[] = [];

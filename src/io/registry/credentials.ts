@@ -65,6 +65,16 @@ export function credentialKey(registry: string): string {
   return HUB_ALIASES.has(registry) ? DOCKER_HUB_KEY : registry;
 }
 
+/** The registry a `login`/`logout` argument names: `https://index.docker.io/v1/` is `docker.io`. */
+export function registryHost(arg: string | undefined): string {
+  const host = hostOfKey((arg ?? '').trim());
+  if (!host) return DOCKER_HUB;
+  if (!/^[A-Za-z0-9.-]+(?::\d+)?$|^\[[0-9A-Fa-f:]+\](?::\d+)?$/.test(host)) {
+    throw new UserError(`invalid registry ${JSON.stringify(arg)}: expected a host name with an optional port, e.g. registry.example.com:5000`);
+  }
+  return host;
+}
+
 /** `https://host:port/v1/` and `host:port` both name `host:port`. */
 function hostOfKey(key: string): string {
   const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? '';

@@ -21,7 +21,7 @@ export default defineRule({
       for (const w of instr.words) {
         const port = Number.parseInt(expand(w.value, vars), 10);
         if (Number.isInteger(port) && port > 0 && port < 1024) {
-          ctx.report(instr.span, `EXPOSE ${port} while running as ${u.user}: a non-root user cannot bind a port below 1024 on every runtime`, `EXPOSE ${port + 8000 < 65536 ? 8000 + port : 8080}`);
+          ctx.report(instr.span, `EXPOSE ${port} while running as ${u.user}: a non-root user cannot bind a port below 1024 on every runtime`, `EXPOSE ${8000 + port}`);
         }
       }
     }

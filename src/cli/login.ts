@@ -1,0 +1,31 @@
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { text } from 'node:stream/consumers';
+import { checkLogin, registryHost, storeCredentials } from '../io/registry/index.js';
+import { ExitCode, UserError } from '../ui/errors.js';
+import { configureLog, log } from '../ui/log.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function loginCommand(): CommandUnknownOpts {
+  return new Command('login')
+    .description('Check credentials against a registry and store them where docker does ($DOCKER_CONFIG/config.json or its credsStore)')
+    .argument('[host]', 'registry host[:port] (default docker.io)')
+    .requiredOption('-u, --username <user>', 'user name')
+    .option('--password-stdin', 'read the password (or token) from stdin')
+    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(new Option('--json', 'print the result as JSON'))
+    .option('--debug', 'log every registry request (never credentials)')
+    .action(async (host, o) => {
+      configureLog({ quiet: Boolean(o.json), debug: Boolean(o.debug) });
+      if (!o.passwordStdin) {
+        throw new UserError('give the password on stdin with --password-stdin (e.g. `echo "$TOKEN" | goscratch login HOST -u USER --password-stdin`), so it stays out of the shell history', ExitCode.usage);
+      }
+      const registry = registryHost(host);
+      const password = (await text(process.stdin)).replace(/\r?\n$/, '');
+      if (!password) throw new UserError('no password on stdin', ExitCode.usage);
+      await checkLogin(registry, { username: o.username, password }, o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {});
+      const storedIn = await storeCredentials(registry, o.username, password);
+      log.info(`logged in to ${registry} as ${o.username}; credentials stored in ${storedIn}`);
+      if (o.json) process.stdout.write(JSON.stringify({ registry, username: o.username, storedIn }, null, 2) + '\n');
+    });
+}

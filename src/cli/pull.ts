@@ -1,0 +1,66 @@
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { resolve } from 'node:path';
+import { writeArchive } from '../io/archive.js';
+import { writeLayout } from '../io/layout.js';
+import { createProgress, pullArtifact } from '../io/registry/index.js';
+import { imagesOf } from '../image/model.js';
+import { formatPlatform, parsePlatform } from '../oci/platform.js';
+import { parseReference } from '../oci/reference.js';
+import { ExitCode, UserError, errorMessage } from '../ui/errors.js';
+import { configureLog, log } from '../ui/log.js';
+import { jobsOption } from './push.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+type Format = 'oci-layout' | 'tarball';
+
+export function pullCommand(): CommandUnknownOpts {
+  return new Command('pull')
+    .description('Pull an image or index from a registry into an OCI layout directory or an archive')
+    .argument('<ref>', 'image reference, e.g. registry.example.com/team/app:v1 or ...@sha256:...')
+    .argument('<dest>', 'OCI layout directory, or an archive file (.tar)')
+    .option('--platform <os/arch[/variant]>', 'pick one platform from an index (default: the whole index)')
+    .addOption(new Option('--format <format>', 'what DEST is (default: tarball for *.tar, else oci-layout)').choices(['oci-layout', 'tarball'] as const))
+    .option('-j, --jobs <n>', 'blobs downloaded at once (default 4)', jobsOption)
+    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(new Option('--json', 'print the result as JSON'))
+    .option('-q, --quiet', 'print only the digest')
+    .option('--debug', 'log every registry request (never credentials)')
+    .action(async (ref, dest, o) => {
+      configureLog({ quiet: Boolean(o.quiet || o.json), debug: Boolean(o.debug) });
+      const source = parseReference(ref);
+      let platform;
+      if (o.platform) {
+        try {
+          platform = parsePlatform(o.platform);
+        } catch (e) {
+          throw new UserError(errorMessage(e), ExitCode.usage);
+        }
+      }
+      const format: Format = o.format ?? (/\.tar$/i.test(dest) ? 'tarball' : 'oci-layout');
+      const progress = createProgress();
+      let artifact;
+      try {
+        artifact = await pullArtifact(source, {
+          ...(platform ? { platform } : {}),
+          ...(o.jobs ? { jobs: o.jobs } : {}),
+          ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+          onProgress: (p) => progress.pull(p),
+        });
+      } finally {
+        progress.stop();
+      }
+      // The layout or archive names the image as pulled (tag references only).
+      const tags = source.tag && !source.digest ? [source.toString()] : [];
+      const out = resolve(dest);
+      if (format === 'tarball') await writeArchive(out, artifact, { tags });
+      else await writeLayout(out, artifact, { tags });
+      const platforms = imagesOf(artifact).map((i) => formatPlatform(i.platform));
+      log.info(`pulled ${source.toString()} (${platforms.join(', ')}) into ${out}`);
+      if (o.json) {
+        process.stdout.write(JSON.stringify({ ref: `${source.name}@${artifact.digest}`, digest: artifact.digest, dest: out, format, platforms }, null, 2) + '\n');
+      } else {
+        process.stdout.write(artifact.digest + '\n');
+      }
+    });
+}

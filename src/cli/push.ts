@@ -1,0 +1,51 @@
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { openArtifact } from '../io/source.js';
+import { createProgress, pushArtifact } from '../io/registry/index.js';
+import { parseReference } from '../oci/reference.js';
+import { ExitCode, UserError } from '../ui/errors.js';
+import { configureLog, log } from '../ui/log.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function jobsOption(v: string): number {
+  if (!/^[1-9]\d*$/.test(v)) throw new UserError(`--jobs expects a whole number of at least 1, got ${JSON.stringify(v)}`, ExitCode.usage);
+  return Number(v);
+}
+
+export function pushCommand(): CommandUnknownOpts {
+  return new Command('push')
+    .description('Push an OCI layout directory or an image archive to a registry')
+    .argument('<src>', 'OCI layout directory (DIR or DIR:NAME) or archive tarball')
+    .argument('<ref>', 'destination, e.g. registry.example.com/team/app:v1')
+    .option('-t, --tag <tag>', 'extra tag to point at the pushed image (repeatable)', collect)
+    .option('-j, --jobs <n>', 'blobs uploaded at once (default 4)', jobsOption)
+    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(new Option('--json', 'print the result as JSON'))
+    .option('-q, --quiet', 'print only the pushed reference')
+    .option('--debug', 'log every registry request (never credentials)')
+    .action(async (src, ref, o) => {
+      configureLog({ quiet: Boolean(o.quiet || o.json), debug: Boolean(o.debug) });
+      const target = parseReference(ref);
+      const artifact = await openArtifact(src);
+      const progress = createProgress();
+      let result;
+      try {
+        result = await pushArtifact(target, artifact, {
+          ...(o.tag ? { tags: o.tag } : {}),
+          ...(o.jobs ? { jobs: o.jobs } : {}),
+          ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+          onProgress: (p) => progress.push(p),
+        });
+      } finally {
+        progress.stop();
+      }
+      const counts = { uploaded: 0, exists: 0, mounted: 0 };
+      for (const outcome of Object.values(result.blobs)) counts[outcome]++;
+      log.info(`pushed ${result.tagged.join(', ') || result.ref} (${counts.uploaded} uploaded, ${counts.exists} already there, ${counts.mounted} mounted)`);
+      if (o.json) {
+        process.stdout.write(JSON.stringify({ ref: result.ref, digest: result.digest, pushed: [result.ref, ...result.tagged], blobs: counts }, null, 2) + '\n');
+      } else {
+        process.stdout.write(result.ref + '\n');
+      }
+    });
+}

@@ -1,0 +1,53 @@
+/**
+ * The `lint:` section of goscratch.yaml:
+ *
+ *   lint:
+ *     ignore: [GS104, GS107]          # rules never reported
+ *     severity: { GS204: warning }    # per-rule severity
+ *     trustedRegistries: [registry.example.com]
+ *     failureThreshold: error         # default for --failure-threshold
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { SEVERITIES } from '../findings/model.js';
+import { ExitCode, UserError, errorMessage } from '../ui/errors.js';
+
+const ruleId = z.string().regex(/^GS\d{3}$/i, 'a rule id such as GS101');
+const severity = z.enum(SEVERITIES);
+
+export const lintConfigSchema = z.object({
+  ignore: z.array(ruleId).default([]),
+  severity: z.record(ruleId, severity).default({}),
+  trustedRegistries: z.array(z.string().min(1)).default([]),
+  failureThreshold: z.enum([...SEVERITIES, 'none']).optional(),
+}).strict();
+
+export type LintConfig = z.infer<typeof lintConfigSchema>;
+
+/**
+ * Reads the `lint:` section of a goscratch.yaml. A missing file gives the defaults
+ * unless it was named explicitly.
+ */
+export async function loadLintConfig(path: string, explicit: boolean): Promise<LintConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if (!explicit && (e as NodeJS.ErrnoException).code === 'ENOENT') return lintConfigSchema.parse({});
+    throw new UserError(`cannot read ${path}: ${errorMessage(e)}`, ExitCode.usage);
+  }
+  const { parse } = await import('yaml');
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new UserError(`${path} is not valid YAML: ${errorMessage(e)}`, ExitCode.usage);
+  }
+  const section = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).lint : undefined;
+  const r = lintConfigSchema.safeParse(section ?? {});
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `lint.${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new UserError(`${path}: ${issues}`, ExitCode.usage);
+  }
+  return r.data;
+}

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { binaryName } from '../../src/build/pipeline.js';
+import { detectPort, findMainPackages, goMinorVersion, importPath, isMainFile, parseGoMod } from '../../src/init/gomod.js';
+import { UserError } from '../../src/ui/errors.js';
+
+test('parseGoMod reads module, go and toolchain lines, ignoring comments and blocks', () => {
+  const mod = parseGoMod(['// a comment', 'module "example.com/app/v2" // quoted', '', 'go 1.22.3', 'toolchain go1.23.4', 'require (', '\tgolang.org/x/net v0.1.0', ')'].join('\n'));
+  assert.deepEqual(mod, { module: 'example.com/app/v2', go: '1.22.3', toolchain: '1.23.4' });
+  assert.deepEqual(parseGoMod('module m\n'), { module: 'm', go: '1.16' });
+  assert.throws(() => parseGoMod('go 1.22\n', 'x/go.mod'), (e: unknown) => e instanceof UserError && /x\/go\.mod has no module line/.test(e.message));
+});
+
+test('goMinorVersion takes the newer of go and toolchain, as x.y', () => {
+  assert.equal(goMinorVersion({ module: 'm', go: '1.22.3' }), '1.22');
+  assert.equal(goMinorVersion({ module: 'm', go: '1.21', toolchain: '1.23.4' }), '1.23');
+  assert.equal(goMinorVersion({ module: 'm', go: '1.24', toolchain: '1.23.4' }), '1.24');
+  assert.equal(goMinorVersion({ module: 'm', go: '1.9' }), '1.9');
+  assert.throws(() => goMinorVersion({ module: 'm', go: 'latest' }), /unreadable Go version/);
+});
+
+test('isMainFile: package main, unless excluded by //go:build ignore or only in a comment', () => {
+  assert.equal(isMainFile('// Command x.\npackage main\n\nfunc main() {}\n'), true);
+  assert.equal(isMainFile('//go:build ignore\n\npackage main\n'), false);
+  assert.equal(isMainFile('//go:build linux\n\npackage main\n'), true);
+  assert.equal(isMainFile('/*\npackage main\n*/\npackage lib\n'), false);
+  assert.equal(isMainFile('package mainly\n'), false);
+});
+
+test('binaryName follows the go command: directory name, module last element, major version skipped', () => {
+  assert.equal(binaryName(importPath('example.com/hello', '.')), 'hello');
+  assert.equal(binaryName(importPath('example.com/app/v2', '.')), 'app');
+  assert.equal(importPath('example.com/app', './cmd/api'), 'example.com/app/cmd/api');
+  assert.equal(binaryName(importPath('example.com/app', './cmd/api')), 'api');
+});
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'goscratch-gomod-'));
+  for (const [p, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, p)), { recursive: true });
+    await writeFile(join(root, p), text);
+  }
+  return root;
+}
+
+test('findMainPackages walks the module, skipping testdata, vendor, hidden dirs, nested modules and tests', async (t) => {
+  const root = await tree({
+    'go.mod': 'module example.com/app\n\ngo 1.22\n',
+    'lib.go': 'package app\n',
+    'gen.go': '//go:build ignore\n\npackage main\n',
+    'cmd/api/main.go': 'package main\nfunc main() {}\n',
+    'cmd/worker/main.go': 'package main\nfunc main() {}\n',
+    'cmd/worker/main_test.go': 'package main\n',
+    'internal/x/x_test.go': 'package main\n',
+    'testdata/prog/main.go': 'package main\n',
+    'vendor/v/main.go': 'package main\n',
+    '.hidden/main.go': 'package main\n',
+    '_skip/main.go': 'package main\n',
+    'tools/go.mod': 'module example.com/tools\n',
+    'tools/main.go': 'package main\n',
+  });
+  t.after(() => rm(root, { recursive: true, force: true }));
+  assert.deepEqual(await findMainPackages(root), ['./cmd/api', './cmd/worker']);
+});
+
+test('detectPort finds a listen address literal in the main package, ignoring comments', async (t) => {
+  const root = await tree({
+    'a/main.go': 'package main\n// listens on ":1234" in old versions\nfunc main() { addr := ":9292"; _ = addr }\n',
+    'b/main.go': 'package main\nfunc main() { http.ListenAndServe("127.0.0.1:8080", nil) }\n',
+    'c/main.go': 'package main\nfunc main() {}\n',
+  });
+  t.after(() => rm(root, { recursive: true, force: true }));
+  assert.equal(await detectPort(root, './a'), 9292);
+  assert.equal(await detectPort(root, './b'), 8080);
+  assert.equal(await detectPort(root, './c'), undefined);
+});

@@ -1,0 +1,27 @@
+/**
+ * Small real images for registry tests: deterministic tar+gzip layers of random
+ * (incompressible) files, so every image has distinct blobs.
+ */
+import { randomBytes } from 'node:crypto';
+import { buildLayer } from '../../src/image/layerbuilder.js';
+import { newImage, newIndex, type Image, type ImageIndex, type ManifestFormat } from '../../src/image/model.js';
+import type { Platform } from '../../src/oci/types.js';
+
+export async function testImage(opts: { layerSizes?: number[]; platform?: Platform; format?: ManifestFormat } = {}): Promise<Image> {
+  const platform = opts.platform ?? { os: 'linux', architecture: 'amd64' };
+  const layers = [];
+  for (const [i, size] of (opts.layerSizes ?? [4096, 8192, 16384]).entries()) {
+    layers.push(await buildLayer([{ type: 'file', path: `/data/layer${i}.bin`, mode: 0o644, data: randomBytes(size) }], { mtime: 0 }));
+  }
+  return newImage({
+    config: { architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}), config: { Entrypoint: ['/data/layer0.bin'] }, rootfs: { type: 'layers', diff_ids: [] } },
+    layers,
+    ...(opts.format ? { format: opts.format } : {}),
+  });
+}
+
+export async function testIndex(): Promise<ImageIndex> {
+  const amd = await testImage({ platform: { os: 'linux', architecture: 'amd64' } });
+  const arm = await testImage({ platform: { os: 'linux', architecture: 'arm64' } });
+  return newIndex([amd, arm]);
+}
