@@ -13,6 +13,8 @@ import { pushCommand } from './cli/push.js';
 import { pullCommand } from './cli/pull.js';
 import { loginCommand } from './cli/login.js';
 import { logoutCommand } from './cli/logout.js';
+import { initCommand } from './cli/init.js';
+import { lintCommand } from './cli/lint.js';
 import { VERSION } from './version.js';
 
 const program = new Command('goscratch')
@@ -21,7 +23,7 @@ const program = new Command('goscratch')
   .showHelpAfterError()
   .exitOverride();
 
-for (const c of [buildCommand(), pushCommand(), pullCommand(), loginCommand(), logoutCommand()]) program.addCommand(c);
+for (const c of [buildCommand(), pushCommand(), pullCommand(), loginCommand(), logoutCommand(), initCommand(), lintCommand()]) program.addCommand(c);
 
 process.on('SIGINT', () => process.exit(ExitCode.interrupted));
 process.on('SIGTERM', () => process.exit(ExitCode.interrupted));

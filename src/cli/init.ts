@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { relative, resolve } from 'node:path';
 import { initProject } from '../init/init.js';
+import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { UserError, ExitCode } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
 
@@ -26,7 +27,7 @@ export function initCommand(): Command<[string | undefined]> {
         ...(o.package ? { package: o.package } : {}),
         ...(o.builderImage ? { builderImage: o.builderImage } : {}),
         ...(port !== undefined ? { port } : {}),
-        ...(o.platform ? { platforms: o.platform.split(',').filter(Boolean) } : {}),
+        ...(o.platform ? { platforms: platforms(o.platform) } : {}),
         force: Boolean(o.force),
       });
       if (o.json) {
@@ -36,4 +37,12 @@ export function initCommand(): Command<[string | undefined]> {
       log.info(`${plan.module}: package ${plan.package}, Go ${plan.goVersion}, builder ${plan.builderImage}${plan.port ? `, port ${plan.port}` : ''}`);
       for (const f of files) log.info(`wrote ${relative(process.cwd(), f) || f}`);
     });
+}
+
+function platforms(list: string): string[] {
+  try {
+    return list.split(',').filter(Boolean).map((p) => formatPlatform(parsePlatform(p)));
+  } catch (e) {
+    throw new UserError(`--platform: ${(e as Error).message}`, ExitCode.usage);
+  }
 }

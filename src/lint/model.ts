@@ -133,7 +133,8 @@ function toInstr(a: AstInstruction, lines: string[]): Instr {
   const props = keyword === 'ENV' || keyword === 'ARG' || keyword === 'LABEL'
     ? (withProps.getProperties?.() ?? []).map((p) => ({ name: p.getName(), value: p.getValue() }))
     : [];
-  const withHeredocs = a as Partial<{ getHeredocs(): import('dockerfile-ast').Heredoc[] }>;
+  // RUN, COPY and ADD expose heredocs publicly; the base class keeps the method protected.
+  const withHeredocs = a as unknown as Partial<{ getHeredocs(): import('dockerfile-ast').Heredoc[] }>;
   const heredocLines = new Set<number>();
   const heredocs = (withHeredocs.getHeredocs?.() ?? []).map((h) => {
     const r = h.getContentRange();

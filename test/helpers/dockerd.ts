@@ -27,10 +27,15 @@ function ping(socketPath: string): Promise<boolean> {
   });
 }
 
-function exitOf(child: ChildProcess): Promise<void> {
+/** Resolves true when `child` has exited, or false after `ms`. */
+function exitOf(child: ChildProcess, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
   });
 }
 
@@ -109,10 +114,9 @@ export class Dockerd extends ContainerEngine {
       if (ids.length) await this.exec(['rm', '--force', ...ids]);
       const containerdPid = Number(await readFile(join(this.dir, 'exec/containerd/containerd.pid'), 'utf8').catch(() => ''));
       this.child.kill('SIGTERM');
-      const exited = await Promise.race([exitOf(this.child).then(() => true), sleep(20_000).then(() => false)]);
-      if (!exited) {
+      if (!(await exitOf(this.child, 20_000))) {
         this.child.kill('SIGKILL');
-        await exitOf(this.child);
+        await exitOf(this.child, 5_000);
       }
       if (containerdPid > 0 && !pidGone(containerdPid)) process.kill(containerdPid, 'SIGKILL');
     }

@@ -15,7 +15,7 @@ export async function copyExample(name: string, dest: string): Promise<string> {
 }
 
 /** Writes `files` (relative path -> content) under `dir`, with a go.mod unless one is given. */
-export async function writeModule(dir: string, files: Record<string, string>, module = 'example.com/app'): Promise<string> {
+export async function writeModule(dir: string, files: Record<string, string | Buffer>, module = 'example.com/app'): Promise<string> {
   const all = { 'go.mod': `module ${module}\n\ngo 1.22\n`, ...files };
   for (const [rel, text] of Object.entries(all)) {
     await mkdir(dirname(join(dir, rel)), { recursive: true });

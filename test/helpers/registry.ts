@@ -22,6 +22,8 @@ export interface TestRegistry {
   dir: string;
   /** Token server statistics (token auth only). */
   tokenRequests: { method: string; scope: string[]; user?: string }[];
+  /** Every token the token server handed out (to check none is ever printed). */
+  issuedTokens: string[];
   /** A refresh token the token server accepts (token auth only). */
   refreshToken?: string;
   stop(): Promise<void>;
@@ -47,7 +49,7 @@ function basicUser(req: IncomingMessage, users: Record<string, string>): string 
   return users[user] !== undefined && users[user] === decoded.slice(i + 1) ? user : false;
 }
 
-async function startTokenServer(dir: string, users: Record<string, string>, stats: TestRegistry['tokenRequests'], refreshToken: string): Promise<{ server: Server; realm: string; cert: string }> {
+async function startTokenServer(dir: string, users: Record<string, string>, stats: TestRegistry['tokenRequests'], issued: string[], refreshToken: string): Promise<{ server: Server; realm: string; cert: string }> {
   const key = join(dir, 'token.key');
   const cert = join(dir, 'token.pem');
   await execOk('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=goscratch-test-token', '-days', '2']);
@@ -66,7 +68,9 @@ async function startTokenServer(dir: string, users: Record<string, string>, stat
     const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', x5c: [der] }));
     const claims = b64url(JSON.stringify({ iss: 'goscratch-test', sub: user ?? '', aud: 'goscratch-registry', exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access }));
     const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(privateKey);
-    return `${header}.${claims}.${b64url(signature)}`;
+    const token = `${header}.${claims}.${b64url(signature)}`;
+    issued.push(token);
+    return token;
   };
 
   const answer = (res: ServerResponse, status: number, body: unknown): void => {
@@ -106,6 +110,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   const dir = await makeTempDir('registry');
   const port = await freePort();
   const tokenRequests: TestRegistry['tokenRequests'] = [];
+  const issuedTokens: string[] = [];
   const refreshToken = randomBytes(16).toString('hex');
   let tokenServer: Server | undefined;
   let authYaml = '';
@@ -115,7 +120,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     await writeFile(join(dir, 'htpasswd'), lines.join('\n') + '\n');
     authYaml = `auth:\n  htpasswd:\n    realm: goscratch-test\n    path: ${join(dir, 'htpasswd')}\n`;
   } else if (auth === 'token') {
-    const t = await startTokenServer(dir, users, tokenRequests, refreshToken);
+    const t = await startTokenServer(dir, users, tokenRequests, issuedTokens, refreshToken);
     tokenServer = t.server;
     authYaml = `auth:\n  token:\n    realm: ${t.realm}\n    service: goscratch-registry\n    issuer: goscratch-test\n    rootcertbundle: ${t.cert}\n`;
   }
@@ -142,5 +147,5 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     await stop();
     throw e;
   }
-  return { host: `127.0.0.1:${port}`, pid, dir, tokenRequests, ...(auth === 'token' ? { refreshToken } : {}), stop };
+  return { host: `127.0.0.1:${port}`, pid, dir, tokenRequests, issuedTokens, ...(auth === 'token' ? { refreshToken } : {}), stop };
 }

@@ -15,19 +15,34 @@ export function textReport(findings: readonly Finding[], opts: ReportOptions): s
   for (const f of findings) {
     const where = [f.file, f.line, f.column].filter((x) => x !== undefined).join(':');
     out.push(`${c.bold(where)} ${f.rule} ${paint[f.severity](f.severity)} ${f.message}`);
-    const src = f.line === undefined ? undefined : opts.sourceLines?.(f.file)?.[f.line - 1];
-    if (src !== undefined) {
-      const shown = src.replace(TAB, ' ').slice(0, 200);
-      const start = Math.max(0, (f.column ?? 1) - 1);
-      const end = f.endLine === f.line && f.endColumn !== undefined ? f.endColumn - 1 : shown.length;
-      const width = Math.max(1, Math.min(end, shown.length) - start);
-      out.push(`  ${f.line} | ${shown}`);
-      out.push(`  ${' '.repeat(String(f.line).length)} | ${' '.repeat(Math.min(start, shown.length))}${paint[f.severity]('^' + '~'.repeat(width - 1))}`);
-    }
+    const lines = f.line === undefined ? undefined : opts.sourceLines?.(f.file);
+    if (lines && f.line !== undefined) out.push(...excerpt(lines, f, paint[f.severity]));
     if (f.fix) out.push(`  ${c.dim('fix:')} ${f.fix}`);
   }
   if (findings.length > 0) out.push(summary(findings));
   return out.length > 0 ? out.join('\n') + '\n' : '';
+}
+
+/** The first line of the range with a marker, and its last line when the range spans several. */
+function excerpt(lines: readonly string[], f: Finding, paint: (s: string) => string): string[] {
+  const first = f.line!;
+  const last = f.endLine !== undefined && f.endLine > first && f.endLine <= lines.length ? f.endLine : first;
+  const pad = String(last).length;
+  const show = (n: number, from: number, to: number | undefined): string[] => {
+    const src = lines[n - 1];
+    if (src === undefined) return [];
+    const text = src.replace(TAB, ' ').slice(0, 200);
+    const start = Math.min(from, text.length);
+    const end = Math.min(to ?? text.length, text.length);
+    return [
+      `  ${String(n).padStart(pad)} | ${text}`,
+      `  ${' '.repeat(pad)} | ${' '.repeat(start)}${paint('^' + '~'.repeat(Math.max(0, end - start - 1)))}`,
+    ];
+  };
+  const col = Math.max(0, (f.column ?? 1) - 1);
+  const endCol = f.endColumn === undefined ? undefined : f.endColumn - 1;
+  if (last === first) return show(first, col, f.endLine === first ? endCol : undefined);
+  return [...show(first, col, undefined), ...(last > first + 1 ? [`  ${' '.repeat(pad)} | ...`] : []), ...show(last, 0, endCol)];
 }
 
 function summary(findings: readonly Finding[]): string {

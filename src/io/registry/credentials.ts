@@ -111,15 +111,15 @@ function fromEntry(e: AuthEntry): Credentials | undefined {
 }
 
 /** Runs `docker-credential-NAME ACTION` with `input` on stdin. */
-function runHelper(name: string, action: 'get' | 'store' | 'erase', input: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runHelper(name: string, action: 'get' | 'store' | 'erase', input: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   const bin = `docker-credential-${name}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [action], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, [action], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => reject(new UserError(`cannot run the credential helper ${bin} (${errorMessage(e)}): install it or remove it from ${dockerConfigPath()}`)));
+    child.on('error', (e) => reject(new UserError(`cannot run the credential helper ${bin} (${errorMessage(e)}): install it or remove it from ${dockerConfigPath(env)}`)));
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     child.stdin.end(input);
   });
@@ -130,7 +130,7 @@ export async function loadCredentials(registry: string, env: NodeJS.ProcessEnv =
   const config = await readDockerConfig(env);
   const helper = helperFor(config, registry);
   if (helper) {
-    const r = await runHelper(helper, 'get', credentialKey(registry));
+    const r = await runHelper(helper, 'get', credentialKey(registry), env);
     if (r.code !== 0) {
       if (/not found/i.test(r.stdout + r.stderr)) return undefined;
       throw new UserError(`credential helper docker-credential-${helper} failed for ${registry}: ${(r.stdout + r.stderr).trim().slice(0, 200)}`);
@@ -164,7 +164,7 @@ export async function storeCredentials(registry: string, username: string, passw
   const helper = helperFor(config, registry);
   config.auths = config.auths ?? {};
   if (helper) {
-    const r = await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: password }));
+    const r = await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: password }), env);
     if (r.code !== 0) throw new UserError(`credential helper docker-credential-${helper} could not store credentials for ${registry}: ${(r.stdout + r.stderr).trim().slice(0, 200)}`);
     // docker keeps an empty entry so the registry is listed as logged in.
     config.auths[key] = {};
@@ -181,7 +181,7 @@ export async function eraseCredentials(registry: string, env: NodeJS.ProcessEnv 
   const helper = helperFor(config, registry);
   let found = false;
   if (helper) {
-    const r = await runHelper(helper, 'erase', credentialKey(registry));
+    const r = await runHelper(helper, 'erase', credentialKey(registry), env);
     found = r.code === 0;
   }
   for (const key of Object.keys(config.auths ?? {})) {

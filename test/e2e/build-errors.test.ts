@@ -1,0 +1,130 @@
+/**
+ * Builds that must fail, clearly and without leaving output behind: a cgo binary, a
+ * compile error, bad config keys, and a build interrupted by SIGINT or SIGTERM.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { goscratch, startGoscratch } from '../helpers/run.js';
+import { copyExample, writeModule } from '../helpers/fixtures.js';
+import { makeTempDir, removeTree } from '../helpers/tmp.js';
+import { needTools, requireTool } from '../helpers/tools.js';
+import type { Running } from '../helpers/exec.js';
+
+const INTERRUPTED = 130;
+
+describe('goscratch build refuses and stops cleanly', needTools('go'), () => {
+  let dir = '';
+  before(async () => {
+    dir = await makeTempDir('e2e-errors');
+  });
+  after(() => removeTree(dir));
+
+  /** A fresh, empty output directory. */
+  async function outDir(name: string): Promise<string> {
+    const d = join(dir, name, 'out');
+    await mkdir(d, { recursive: true });
+    return d;
+  }
+
+  it('refuses a cgo binary (CGO_ENABLED=1 from goscratch.yaml) with a message naming cgo', async (t) => {
+    if (!requireTool(t, 'gcc')) return;
+    const src = await writeModule(join(dir, 'cgo'), {
+      'main.go': 'package main\n\nimport (\n\t"fmt"\n\t"net"\n)\n\nfunc main() {\n\tfmt.Println(net.LookupHost("localhost"))\n}\n',
+      'goscratch.yaml': 'build:\n  env: ["CGO_ENABLED=1"]\n',
+    });
+    const out = await outDir('cgo');
+    const r = await goscratch(['build', src, '--tarball', join(out, 'app.tar'), '--oci-layout', join(out, 'layout')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /cgo/i);
+    assert.match(r.stderr, /CGO_ENABLED/);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(await readdir(out), []);
+  });
+
+  it("shows Go's compiler error for a broken file", async () => {
+    const src = await writeModule(join(dir, 'broken'), {
+      'main.go': 'package main\n\nfunc main() {\n\tundefinedThing()\n}\n',
+    });
+    const out = await outDir('broken');
+    const r = await goscratch(['build', src, '--tarball', join(out, 'app.tar')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /main\.go:4:\d+: undefined: undefinedThing/);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(await readdir(out), []);
+  });
+
+  it('names each bad config key with its line', async () => {
+    const src = await copyExample('hello', join(dir, 'badconfig'));
+    await writeModule(src, {
+      'goscratch.yaml': 'image:\n  uid: "ten"\n  colour: red\nbogus: 1\n',
+    }, 'example.com/hello');
+    const out = await outDir('badconfig');
+    const r = await goscratch(['build', src, '--tarball', join(out, 'app.tar')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /goscratch\.yaml:2:.*image\.uid/);
+    assert.match(r.stderr, /goscratch\.yaml:3:.*image\.colour/);
+    assert.match(r.stderr, /goscratch\.yaml:4:.*bogus/);
+    assert.deepEqual(await readdir(out), []);
+  });
+
+  /** Waits until the CLI's progress shows `phase` on stderr, failing if it exits first. */
+  async function waitForPhase(cli: Running, phase: RegExp): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    while (!phase.test(cli.stderr())) {
+      if (cli.child.exitCode !== null) assert.fail(`the build ended before ${phase}:\n${cli.stderr()}`);
+      if (Date.now() > deadline) assert.fail(`no ${phase} within 120 s:\n${cli.stderr()}`);
+      await sleep(10);
+    }
+  }
+
+  /** Kills whatever is left of the CLI's process group (the go compiler it started, say). */
+  function killGroup(cli: Running): void {
+    try {
+      process.kill(-(cli.child.pid ?? 0), 'SIGKILL');
+    } catch {
+      // the group is already gone
+    }
+  }
+
+  it('leaves no output file when interrupted by SIGINT (Ctrl-C) while compiling', async () => {
+    const src = await copyExample('hello', join(dir, 'sigint'));
+    const out = await outDir('sigint');
+    const cli = startGoscratch(['build', src, '--tarball', join(out, 'app.tar'), '--oci-layout', join(out, 'layout')], { detached: true });
+    try {
+      await waitForPhase(cli, /compiling/);
+      await sleep(200);
+      process.kill(-(cli.child.pid ?? 0), 'SIGINT'); // the whole group, as a terminal does
+      const r = await cli.done;
+      assert.equal(r.code, INTERRUPTED, r.stderr);
+      assert.deepEqual(await readdir(out), []);
+    } finally {
+      killGroup(cli);
+    }
+  });
+
+  it('leaves no output file, not even a partial one, when SIGTERM arrives while the archive is written', async () => {
+    const src = await copyExample('hello', join(dir, 'sigterm'));
+    // An incompressible payload, so writing the archive takes long enough to be interrupted.
+    await writeModule(src, {
+      'payload.bin': randomBytes(24 << 20),
+      'goscratch.yaml': 'image:\n  files:\n    - {src: payload.bin, dst: /data/payload.bin}\n',
+    }, 'example.com/hello');
+    const out = await outDir('sigterm');
+    const cli = startGoscratch(['build', src, '--tarball', join(out, 'app.tar')], { detached: true });
+    try {
+      await waitForPhase(cli, /writing archive/);
+      // Signal once the partial archive exists, so the test sees the atomic write at work.
+      while ((await readdir(out)).length === 0 && cli.child.exitCode === null) await sleep(2);
+      cli.child.kill('SIGTERM');
+      const r = await cli.done;
+      assert.equal(r.code, INTERRUPTED, `the build was not interrupted while writing:\n${r.stderr}`);
+      assert.deepEqual(await readdir(out), []);
+    } finally {
+      killGroup(cli);
+    }
+  });
+});
