@@ -7,7 +7,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
-import { readElfFile } from '../binary/elf.js';
+import { parseElf, readElfFile } from '../binary/elf.js';
+import { withFile } from '../binary/bytes.js';
+import { readBuildInfo, type BuildInfo } from '../binary/buildinfo.js';
+import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime/env.js';
 import { findGo, findMainPackage, goVersion, type GoPackage } from '../golang/toolchain.js';
 import { compile } from '../golang/compile.js';
 import { buildLayer, type LayerEntry } from '../image/layerbuilder.js';
@@ -29,6 +32,9 @@ export interface BuiltPlatform {
   image: Image;
   /** The compiled binary on disk (in a temp dir removed at exit). */
   binary: string;
+  buildInfo: BuildInfo | undefined;
+  /** What runtime tuning set or left alone, and why (empty without --cpus/--memory). */
+  runtime: RuntimeChoice[];
 }
 
 export interface BuildResult {
@@ -45,8 +51,6 @@ export interface BuildResult {
 
 export interface BuildHooks {
   onStep?: (step: string) => void;
-  /** Extra env entries for an image, decided from its binary (runtime tuning). */
-  runtimeEnv?: (binary: string, platform: Platform) => Promise<string[]>;
 }
 
 /** `example.com/cmd/server` -> `server`; a trailing major version (`/v2`) is skipped. */
@@ -135,13 +139,22 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
     const bin = binaries[i]!;
     const app: LayerEntry = { type: 'file', path: binaryPath, mode: 0o555, source: bin, size: (await stat(bin)).size };
     const appLayer = await buildLayer([app], layerOpts);
-    const extraEnv = hooks.runtimeEnv ? await hooks.runtimeEnv(bin, platform) : [];
-    const image = assemble(platform, s, { base, files, app: appLayer }, { binaryPath, labels, annotations, env: mergeEnv(mergeEnv([DEFAULT_PATH], s.env), extraEnv), created: prov.created, hasCa: s.caCerts !== 'none' });
-    platforms.push({ platform, image, binary: bin });
+    const buildInfo = withFile(bin, (src) => readBuildInfo(parseElf(src)));
+    const tuned = tuneRuntime(s, buildInfo);
+    const env = mergeEnv(mergeEnv([DEFAULT_PATH], s.env), tuned.env);
+    const image = assemble(platform, s, { base, files, app: appLayer }, { binaryPath, labels, annotations, env, created: prov.created, hasCa: s.caCerts !== 'none' });
+    platforms.push({ platform, image, binary: bin, buildInfo, runtime: tuned.choices });
   }
   const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations });
   const tags = s.tags.length ? s.tags : [`${name}:latest`];
   return { artifact, platforms, package: pkg, goVersion: version, provenance: prov, tags, binaryPath, warnings };
+}
+
+/** GOMAXPROCS/GOMEMLIMIT for the limits the image will run under, unless the binary handles them. */
+function tuneRuntime(s: BuildSettings, buildInfo: BuildInfo | undefined): RuntimeDecision {
+  const { cpus, memory, memoryRatio } = s.runtime;
+  if (cpus === undefined && memory === undefined) return { env: [], choices: [] };
+  return runtimeEnv({ ...(cpus !== undefined ? { cpus } : {}), ...(memory !== undefined ? { memory } : {}), memoryRatio, ...(buildInfo ? { buildInfo } : {}), env: s.env });
 }
 
 function assemble(

@@ -10,6 +10,7 @@ import { DEFAULT_USER, validateUser, type AppUser } from '../image/scratch.js';
 import type { Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { UserError, ExitCode } from '../ui/errors.js';
+import { DEFAULT_MEMORY_RATIO } from '../runtime/env.js';
 
 export interface BuildFlags {
   platform?: string;
@@ -30,6 +31,7 @@ export interface BuildFlags {
   tags?: string[];
   cpus?: number;
   memory?: string;
+  memoryRatio?: number;
 }
 
 export interface BuildSettings {
@@ -61,7 +63,8 @@ export interface BuildSettings {
   caCerts: string;
   sbom: 'spdx' | 'cyclonedx' | 'none';
   repo?: string;
-  runtime: { cpus?: number; memory?: string; memoryRatio?: number };
+  /** Container limits to tune GOMAXPROCS/GOMEMLIMIT for. */
+  runtime: { cpus?: number; memory?: string; memoryRatio: number };
   config: Config;
 }
 
@@ -167,7 +170,11 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
     caCerts,
     sbom: config.sbom ?? 'spdx',
     ...(env.GOSCRATCH_REPO ?? config.repo ? { repo: env.GOSCRATCH_REPO ?? config.repo } : {}),
-    runtime: {},
+    runtime: {
+      ...(flags.cpus ?? config.runtime?.cpus ? { cpus: flags.cpus ?? config.runtime?.cpus } : {}),
+      ...(flags.memory ?? config.runtime?.memory ? { memory: flags.memory ?? config.runtime?.memory } : {}),
+      memoryRatio: flags.memoryRatio ?? config.runtime?.memoryRatio ?? DEFAULT_MEMORY_RATIO,
+    },
     config,
   };
 }

@@ -5,11 +5,18 @@ import { resolveSettings } from '../build/settings.js';
 import { formatPlatform } from '../oci/platform.js';
 import { writeArchive } from '../io/archive.js';
 import { writeLayout } from '../io/layout.js';
+import { imageName } from '../io/names.js';
+import { resolvePushReference } from '../oci/reference.js';
 import { UserError, ExitCode } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
 import { progress } from '../ui/progress.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const number = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UserError(`${name} expects a positive number, got ${JSON.stringify(v)}`, ExitCode.usage);
+  return n;
+};
 const int = (name: string) => (v: string): number => {
   if (!/^\d+$/.test(v)) throw new UserError(`${name} expects a whole number, got ${JSON.stringify(v)}`, ExitCode.usage);
   return Number(v);
@@ -37,12 +44,18 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--ca-certs <source>', 'CA bundle: bundled (Node\'s Mozilla store), none, or a PEM file')
     .option('--ldflags <flags>', 'extra go build -ldflags, added after -s -w (repeatable)', collect)
     .option('--build-tags <list>', 'comma-separated Go build tags')
+    .option('--push [ref]', 'push to a registry: host[:port]/repo[:tag] (default $GOSCRATCH_REPO/<name>)')
+    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', int('--jobs'))
+    .option('--cpus <n>', 'CPU limit the container runs under: bakes GOMAXPROCS=ceil(n)', number('--cpus'))
+    .option('--memory <size>', 'memory limit the container runs under (512Mi, 1Gi, 512m): bakes GOMEMLIMIT')
+    .option('--memory-ratio <r>', 'share of --memory given to GOMEMLIMIT (default 0.9)', number('--memory-ratio'))
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print only the digest')
     .action(async (path, o) => {
       configureLog({ quiet: Boolean(o.quiet || o.json) });
-      if (!o.ociLayout && !o.tarball) {
-        throw new UserError('nothing to write: give --oci-layout DIR and/or --tarball FILE', ExitCode.usage);
+      if (!o.ociLayout && !o.tarball && !o.push) {
+        throw new UserError('nothing to write: give --oci-layout DIR, --tarball FILE and/or --push REF', ExitCode.usage);
       }
       const settings = await resolveSettings(path, {
         ...(o.platform ? { platform: o.platform } : {}),
@@ -61,10 +74,14 @@ export function buildCommand(): CommandUnknownOpts {
         ...(o.caCerts ? { caCerts: o.caCerts } : {}),
         ...(o.ldflags ? { ldflags: o.ldflags } : {}),
         ...(o.buildTags ? { tags: o.buildTags.split(',').filter(Boolean) } : {}),
+        ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
+        ...(o.memory !== undefined ? { memory: o.memory } : {}),
+        ...(o.memoryRatio !== undefined ? { memoryRatio: o.memoryRatio } : {}),
       });
       const p = progress();
       const result = await buildArtifact(settings, { onStep: (s) => p.step(s) });
       for (const w of result.warnings) log.warn(w);
+      for (const c of result.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
       const outputs: Array<{ type: string; path: string }> = [];
       if (o.ociLayout) {
         p.step(`writing OCI layout ${o.ociLayout}`);
@@ -76,6 +93,23 @@ export function buildCommand(): CommandUnknownOpts {
         await writeArchive(resolve(o.tarball), result.artifact, { tags: result.tags });
         outputs.push({ type: 'tarball', path: resolve(o.tarball) });
       }
+      const pushed: string[] = [];
+      if (o.push) {
+        const name = result.tags[0] ? imageName(result.tags[0]).repository.split('/').pop() : undefined;
+        const target = resolvePushReference(o.push === true ? undefined : o.push, { ...(name ? { name } : {}), env: { ...process.env, ...(settings.repo ? { GOSCRATCH_REPO: settings.repo } : {}) } });
+        // parseReference fills in `latest`; only a tag written in REF itself counts.
+        const explicitTag = typeof o.push === 'string' && /:[\w][\w.-]*$/.test(o.push.split('/').pop() ?? '');
+        const tags = [...new Set([...(explicitTag && target.tag ? [target.tag] : []), ...result.tags.map((t) => imageName(t).tag)])];
+        p.step(`pushing to ${target.name}`);
+        const { pushArtifact } = await import('../io/registry/push.js');
+        const r = await pushArtifact(target.withTag(tags[0]!), result.artifact, {
+          tags,
+          ...(o.jobs ? { jobs: o.jobs } : {}),
+          ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+        });
+        pushed.push(r.ref);
+        outputs.push({ type: 'registry', path: r.ref });
+      }
       p.done(`built ${result.tags.join(', ')} for ${result.platforms.map((x) => formatPlatform(x.platform)).join(', ')}`);
       const platforms = result.platforms.map((x) => ({
         platform: formatPlatform(x.platform),
@@ -83,9 +117,10 @@ export function buildCommand(): CommandUnknownOpts {
         size: x.image.rawConfig.length + x.image.layers.reduce((n, l) => n + l.size, 0),
       }));
       if (o.json) {
-        process.stdout.write(JSON.stringify({ digest: result.artifact.digest, tags: result.tags, platforms, outputs, warnings: result.warnings }, null, 2) + '\n');
+        const runtime = result.platforms[0]?.runtime ?? [];
+        process.stdout.write(JSON.stringify({ digest: result.artifact.digest, tags: result.tags, platforms, outputs, ...(o.push ? { pushed } : {}), ...(runtime.length ? { runtime } : {}), warnings: result.warnings }, null, 2) + '\n');
       } else {
-        process.stdout.write(result.artifact.digest + '\n');
+        process.stdout.write((pushed[0] ?? result.artifact.digest) + '\n');
       }
     });
 }

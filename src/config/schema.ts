@@ -4,6 +4,8 @@
  * key's path and line reported by load.ts.
  */
 import { z } from 'zod';
+import { lintConfigSchema } from './lint.js';
+import { runtimeConfigSchema } from './runtime.js';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const stringList = z.array(z.string());
@@ -57,8 +59,8 @@ export const configSchema = z.strictObject({
   sbom: z.enum(['spdx', 'cyclonedx', 'none']).optional(),
   build: buildSectionSchema.optional(),
   image: imageSectionSchema.optional(),
-  runtime: z.unknown().optional(),
-  lint: z.unknown().optional(),
+  runtime: runtimeConfigSchema.optional(),
+  lint: lintConfigSchema.optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

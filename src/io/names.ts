@@ -14,6 +14,8 @@ export interface ImageName {
   full: string;
   /** Short form for docker's manifest.json RepoTags, e.g. hello:latest. */
   short: string;
+  /** Repository path without registry, e.g. library/hello. */
+  repository: string;
   tag: string;
 }
 
@@ -22,5 +24,5 @@ export function imageName(s: string): ImageName {
   const tag = ref.tag ?? 'latest';
   const full = `${ref.registry}/${ref.repository}:${tag}`;
   const short = full.replace(/^docker\.io\/(library\/)?/, '');
-  return { full, short, tag };
+  return { full, short, repository: ref.repository, tag };
 }

@@ -131,7 +131,11 @@ function toInstr(a: AstInstruction, lines: string[]): Instr {
   }));
   const withProps = a as Partial<{ getProperties(): import('dockerfile-ast').Property[] }>;
   const props = keyword === 'ENV' || keyword === 'ARG' || keyword === 'LABEL'
-    ? (withProps.getProperties?.() ?? []).map((p) => ({ name: p.getName(), value: p.getValue() }))
+    ? (withProps.getProperties?.() ?? []).flatMap((p) =>
+      // `ARG A B` declares two arguments; the parser reads it as A with the value "B".
+      keyword === 'ARG' && p.getAssignmentOperator() === null
+        ? [p.getName(), ...(p.getValue() ?? '').split(/\s+/)].filter(Boolean).map((name) => ({ name, value: null }))
+        : [{ name: p.getName(), value: p.getValue() }])
     : [];
   // RUN, COPY and ADD expose heredocs publicly; the base class keeps the method protected.
   const withHeredocs = a as unknown as Partial<{ getHeredocs(): import('dockerfile-ast').Heredoc[] }>;
@@ -144,10 +148,12 @@ function toInstr(a: AstInstruction, lines: string[]): Instr {
     if (end !== undefined) heredocLines.add(end);
     return lines.slice(r.start.line, r.end.line + 1).join('\n');
   });
-  let text = words.map((w) => w.value).join(' ');
+  // The shell sees the words as written: the parser's values drop backslashes (`\n`).
+  const raw = words.map((w) => rawText(lines, w.span));
+  let text = raw.join(' ');
   if (heredocs.length > 0) {
     const first = a.getRange().start.line;
-    const head = words.filter((w) => w.span.start.line === first && !w.value.startsWith('<<')).map((w) => w.value);
+    const head = raw.filter((w, i) => words[i]!.span.start.line === first && !w.startsWith('<<'));
     text = [head.join(' '), ...heredocs].join('\n');
   }
   let exec: string[] | null = null;
@@ -160,6 +166,16 @@ function toInstr(a: AstInstruction, lines: string[]): Instr {
     }
   }
   return { keyword, span: a.getRange(), words, text, flags, exec, brokenJson, props, heredocs, heredocLines };
+}
+
+/** The source text of a span; a word broken across continued lines is joined. */
+function rawText(lines: string[], span: Span): string {
+  const { start, end } = span;
+  if (start.line === end.line) return (lines[start.line] ?? '').slice(start.character, end.character);
+  const parts = [(lines[start.line] ?? '').slice(start.character)];
+  for (let l = start.line + 1; l < end.line; l++) parts.push((lines[l] ?? '').trim());
+  parts.push((lines[end.line] ?? '').slice(0, end.character).trimStart());
+  return parts.map((p) => p.replace(/[\\`]\s*$/, '')).join('');
 }
 
 function parseJsonArray(s: string): string[] | null {

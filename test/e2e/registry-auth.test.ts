@@ -44,7 +44,7 @@ async function failure(p: Promise<unknown>): Promise<string> {
 // The two registries run side by side; each one's tests run in order.
 describe('registry auth', { concurrency: true }, () => {
 for (const auth of ['htpasswd', 'token'] as RegistryAuth[]) {
-  describe(`registry auth: ${auth}`, needTools('docker-registry', 'htpasswd', 'openssl'), () => {
+  describe(`registry auth: ${auth}`, { ...needTools('docker-registry', 'htpasswd', 'openssl'), concurrency: 1 }, () => {
     let reg: TestRegistry;
     let tmp: string;
     let layout: string;
@@ -153,7 +153,11 @@ process.stdin.on('data', (d) => (input += d)).on('end', () => {
         await writeFile(join(env.DOCKER_CONFIG!, 'config.json'), JSON.stringify({ auths: { [reg.host]: { identitytoken: reg.refreshToken } } }));
         const before = reg.tokenRequests.length;
         assert.equal((await pushArtifact(`${reg.host}/identity/app:v1`, img, { env })).digest, img.digest);
-        assert.deepEqual(reg.tokenRequests.slice(before).map((r) => r.method), ['POST']);
+        const asked = reg.tokenRequests.slice(before);
+        assert.ok(asked.length > 0 && asked.every((r) => r.method === 'POST'), JSON.stringify(asked));
+        assert.deepEqual(asked[0]?.scope, ['repository:identity/app:pull,push']);
+        // The blobs are known to be in another repository: mounting asks for pull there too.
+        assert.ok(asked.slice(1).every((r) => r.scope.includes('repository:identity/app:pull,push') && r.scope.some((s) => /^repository:(team|helper)\/app:pull$/.test(s))), JSON.stringify(asked));
       });
     }
   });

@@ -89,7 +89,9 @@ export async function readImageFile(layout: string, manifest: Manifest, path: st
         return;
       }
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: unknown) => {
+        chunks.push(c as Buffer);
+      });
       stream.on('end', () => {
         found = Buffer.concat(chunks);
         next();

@@ -1,0 +1,87 @@
+/**
+ * Text edits at YAML node offsets: replacing a scalar keeps its quoting; new env
+ * entries are written in the file's own indentation, in block or flow style to
+ * match what is there. Everything outside the edits stays byte for byte.
+ */
+import { isMap, isPair, isScalar, isSeq, Scalar, type Node, type YAMLMap } from 'yaml';
+import { columnOf } from './manifest.js';
+
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Applies edits that do not overlap, in any order. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** Replaces a scalar's value, keeping single or double quotes when it had them. */
+export function replaceScalar(s: Scalar, value: string): Edit {
+  const [start, end] = s.range!;
+  const text = s.type === Scalar.QUOTE_DOUBLE ? JSON.stringify(value) : s.type === Scalar.QUOTE_SINGLE ? `'${value.replace(/'/g, "''")}'` : value;
+  return { start, end, text };
+}
+
+/** A container env entry: a literal value or a resourceFieldRef. */
+export type EnvEntry = { name: string; value: string } | { name: string; resource: string };
+
+function blockEntry(e: EnvEntry, dash: string, nl: string): string {
+  const pad = ' '.repeat(dash.length + 2);
+  if ('value' in e) return `${dash}- name: ${e.name}${nl}${pad}value: ${JSON.stringify(e.value)}${nl}`;
+  return `${dash}- name: ${e.name}${nl}${pad}valueFrom:${nl}${pad}  resourceFieldRef:${nl}${pad}    resource: ${e.resource}${nl}`;
+}
+
+function flowEntry(e: EnvEntry): string {
+  return 'value' in e ? `{name: ${e.name}, value: ${JSON.stringify(e.value)}}` : `{name: ${e.name}, valueFrom: {resourceFieldRef: {resource: ${e.resource}}}}`;
+}
+
+/** Offset of the start of the line after the node's value. */
+function afterLine(text: string, node: Node): number {
+  const end = node.range![1];
+  if (end > 0 && text[end - 1] === '\n') return end;
+  const nl = text.indexOf('\n', end);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/**
+ * Adds env entries to a container map: appended to its `env` list, or as a new `env`
+ * key at the end of the container. `seqIndent` is how the file indents list dashes
+ * under their key.
+ */
+export function addEnv(text: string, container: YAMLMap, entries: readonly EnvEntry[], seqIndent: number): Edit {
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const envPair = container.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'env');
+  const env = envPair?.value;
+  if (isSeq(env) && env.flow) {
+    // Before the closing bracket: `[a]` -> `[a, new]`, `[]` -> `[new]`.
+    const close = text.lastIndexOf(']', env.range![1]);
+    const sep = env.items.length ? ', ' : '';
+    return { start: close, end: close, text: sep + entries.map(flowEntry).join(', ') };
+  }
+  if (isSeq(env) && env.items.length > 0) {
+    const dash = ' '.repeat(columnOf(text, env.range![0]));
+    const at = afterLine(text, env);
+    return { start: at, end: at, text: (at === text.length && !text.endsWith('\n') ? nl : '') + entries.map((e) => blockEntry(e, dash, nl)).join('') };
+  }
+  if (container.flow || !container.range) {
+    const close = text.lastIndexOf('}', container.range![1]);
+    return { start: close, end: close, text: `${container.items.length ? ', ' : ''}env: [${entries.map(flowEntry).join(', ')}]` };
+  }
+  const keyCol = columnOf(text, (container.items[0]!.key as Node).range![0]);
+  const indent = ' '.repeat(keyCol);
+  const dash = ' '.repeat(keyCol + seqIndent);
+  const body = entries.map((e) => blockEntry(e, dash, nl)).join('');
+  if (envPair && isScalar(env) && (env.value === null || env.value === '')) {
+    // `env:` with no value (or `env: null`): the list takes its place.
+    const at = afterLine(text, env);
+    const keyEnd = (envPair.key as Node).range![1];
+    return { start: keyEnd, end: at, text: `:${nl}${body}` };
+  }
+  if (isMap(env) || (envPair && !isSeq(env))) throw new Error('container env is not a list');
+  const at = afterLine(text, container);
+  return { start: at, end: at, text: (at === text.length && !text.endsWith('\n') ? nl : '') + `${indent}env:${nl}${body}` };
+}
