@@ -15,3 +15,6 @@ export const GO_CERT_FILES = [
 export const GO_CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
 
 export const GO_ZONEINFO_DIRS = ['/usr/share/zoneinfo', '/usr/share/lib/zoneinfo', '/usr/lib/locale/TZ', '/etc/zoneinfo'];
+
+/** The module that embeds Mozilla's roots into a Go binary. */
+export const CA_PACKAGE = 'golang.org/x/crypto/x509roots/fallback';

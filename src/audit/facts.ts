@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Image } from '../image/model.js';
-import { FsView, ImageFsError, type FsLimits } from '../image/fsview.js';
+import { ImageFsError, type FsView } from '../image/fsview.js';
 import { analyzeBinaryFile, type BinaryAnalysis } from '../binary/analyze.js';
 import { GO_CERT_DIRS, GO_CERT_FILES, GO_ZONEINFO_DIRS } from './cacerts.js';
 import { parseGroup, parsePasswd, type GroupEntry, type PasswdEntry } from './passwd.js';
@@ -105,8 +105,4 @@ export async function entrypointFacts(img: Image, view: FsView): Promise<Entrypo
   } finally {
     if (local) await rm(dirname(local), { recursive: true, force: true });
   }
-}
-
-export async function openView(img: Image, limits?: Partial<FsLimits>): Promise<FsView> {
-  return FsView.open(img.layers, limits);
 }

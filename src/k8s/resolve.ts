@@ -1,0 +1,137 @@
+/**
+ * `goscratch resolve`: every `goscratch://<package>` in the manifests becomes
+ * `repo@sha256:...` (each distinct package built and pushed once, a bounded number
+ * at a time), and containers with CPU or memory limits get GOMAXPROCS and GOMEMLIMIT.
+ * All builds and pushes finish before any output exists, so a failure prints nothing.
+ */
+import { isMap, isPair, isScalar, isSeq, type YAMLMap } from 'yaml';
+import type { BuildInfo } from '../binary/buildinfo.js';
+import { binaryHandles, DEFAULT_MEMORY_RATIO } from '../runtime/env.js';
+import { formatMiB, parseMemory } from '../runtime/size.js';
+import { UserError, ExitCode, errorMessage } from '../ui/errors.js';
+import { addEnv, applyEdits, replaceScalar, type Edit, type EnvEntry } from './edit.js';
+import { findImageFields, location, parseManifest, type ImageField, type ManifestFile } from './manifest.js';
+
+export interface ResolvedImage {
+  /** `registry/repository@sha256:...` */
+  ref: string;
+  /** The binary's build info, so variables it tunes itself are left alone. */
+  buildInfo?: BuildInfo;
+}
+
+export type ImageResolver = (packagePath: string) => Promise<ResolvedImage | string>;
+
+export interface ResolveOptions {
+  resolveImage: ImageResolver;
+  /** Add GOMAXPROCS / GOMEMLIMIT to containers with limits (default true). */
+  runtimeEnv?: boolean;
+  memoryRatio?: number;
+  /** Packages built at once (default 2). */
+  jobs?: number;
+}
+
+export interface ResolveResult {
+  /** The files' text after resolution, in input order. */
+  files: Array<{ name: string; text: string }>;
+  images: Array<{ package: string; ref: string }>;
+  /** What was added to which container, for the log. */
+  envAdded: Array<{ where: string; container: string; names: string[] }>;
+}
+
+export async function resolveManifests(inputs: readonly ManifestFile[], opts: ResolveOptions): Promise<ResolveResult> {
+  const parsed = inputs.map(parseManifest);
+  const fields = parsed.flatMap(findImageFields);
+  const first = new Map<string, ImageField>();
+  for (const f of fields) if (!first.has(f.package)) first.set(f.package, f);
+
+  const resolved = new Map<string, ResolvedImage>();
+  await forEachLimit([...first.values()], opts.jobs ?? 2, async (f) => {
+    try {
+      const r = await opts.resolveImage(f.package);
+      resolved.set(f.package, typeof r === 'string' ? { ref: r } : r);
+    } catch (e) {
+      const exit = e instanceof UserError ? e.exitCode : ExitCode.failure;
+      throw new UserError(`${location(f.file, f.doc, f.scalar.range![0])}: goscratch://${f.package}: ${errorMessage(e)}`, exit);
+    }
+  });
+
+  const envAdded: ResolveResult['envAdded'] = [];
+  const files = parsed.map((file) => {
+    const edits: Edit[] = [];
+    for (const f of fields.filter((x) => x.file === file)) {
+      const img = resolved.get(f.package)!;
+      edits.push(replaceScalar(f.scalar, img.ref));
+      if (f.container && opts.runtimeEnv !== false) {
+        const entries = runtimeEntries(f, img, opts.memoryRatio ?? DEFAULT_MEMORY_RATIO);
+        if (entries.length === 0) continue;
+        try {
+          edits.push(addEnv(file.text, f.container, entries, f.seqIndent));
+        } catch (e) {
+          throw new UserError(`${location(file, f.doc, f.container.range![0])}: ${errorMessage(e)}`, ExitCode.usage);
+        }
+        envAdded.push({ where: location(file, f.doc, f.container.range![0]), container: stringAt(f.container, ['name']) ?? '?', names: entries.map((e) => e.name) });
+      }
+    }
+    return { name: file.name, text: applyEdits(file.text, edits) };
+  });
+  return { files, images: [...resolved].map(([pkg, r]) => ({ package: pkg, ref: r.ref })), envAdded };
+}
+
+/**
+ * GOMAXPROCS as a resourceFieldRef on limits.cpu (with the default divisor of 1, the
+ * kubelet rounds a fractional limit up: 500m gives 1), GOMEMLIMIT as a literal share
+ * of limits.memory; each only when the limit is set, the container does not set the
+ * variable, and the binary does not tune it itself.
+ */
+function runtimeEntries(f: ImageField, img: ResolvedImage, ratio: number): EnvEntry[] {
+  const c = f.container!;
+  const present = new Set(envNames(c));
+  const handled = binaryHandles(img.buildInfo);
+  const out: EnvEntry[] = [];
+  const cpu = stringAt(c, ['resources', 'limits', 'cpu']);
+  if (cpu !== undefined && !present.has('GOMAXPROCS') && !handled.GOMAXPROCS) out.push({ name: 'GOMAXPROCS', resource: 'limits.cpu' });
+  const memory = stringAt(c, ['resources', 'limits', 'memory']);
+  if (memory !== undefined && !present.has('GOMEMLIMIT') && !handled.GOMEMLIMIT) {
+    let bytes: number;
+    try {
+      bytes = parseMemory(memory, 'kubernetes');
+    } catch (e) {
+      throw new UserError(`${location(f.file, f.doc, f.container!.range![0])}: resources.limits.memory: ${errorMessage(e)}`, ExitCode.usage);
+    }
+    const value = formatMiB(Math.floor(ratio * bytes));
+    if (value !== '0MiB') out.push({ name: 'GOMEMLIMIT', value });
+  }
+  return out;
+}
+
+function envNames(c: YAMLMap): string[] {
+  const env = c.get('env', true);
+  if (!isSeq(env)) return [];
+  return env.items.flatMap((item) => (isMap(item) ? [item.get('name')] : [])).filter((n): n is string => typeof n === 'string');
+}
+
+/** A scalar under a path of map keys, as text (`cpu: 1` and `cpu: "1"` alike). */
+function stringAt(m: YAMLMap, path: string[]): string | undefined {
+  let node: unknown = m;
+  for (const key of path) {
+    if (!isMap(node)) return undefined;
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+    node = pair?.value;
+  }
+  return isScalar(node) && node.value !== null && node.value !== '' ? String(node.source ?? node.value) : undefined;
+}
+
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && failed === undefined) {
+      const item = items[next++]!;
+      await fn(item).catch((e: unknown) => {
+        failed ??= e;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failed !== undefined) throw failed;
+}
