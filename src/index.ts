@@ -1,0 +1,22 @@
+/**
+ * goscratch as a library: the image model, its sources and sinks, the Go build
+ * source, and the pure transforms. The CLI is a thin layer over these.
+ */
+export * from './image/model.js';
+export { bufferLayer, fileLayer } from './image/layer.js';
+export { buildLayer, type LayerEntry, type LayerOptions } from './image/layerbuilder.js';
+export { appendLayers, emptyImage, mergeEnv, setAnnotations, setContainerConfig, setCreated, setIndexAnnotations } from './image/mutate.js';
+export { DEFAULT_USER, baseEntries, groupText, passwdText, type AppUser } from './image/scratch.js';
+export { readLayout, writeLayout } from './io/layout.js';
+export { readArchive, writeArchive } from './io/archive.js';
+export { openArtifact, openSource, selectImages, type Source } from './io/source.js';
+export { pushArtifact, pushReferrer } from './io/registry/push.js';
+export { pullArtifact } from './io/registry/pull.js';
+export { parseReference, Reference } from './oci/reference.js';
+export { MediaType } from './oci/mediatypes.js';
+export { formatPlatform, parsePlatform } from './oci/platform.js';
+export type { Descriptor, ImageConfig, Index, Manifest, Platform } from './oci/types.js';
+export { buildArtifact, type BuildResult } from './build/pipeline.js';
+export { resolveSettings, type BuildFlags, type BuildSettings } from './build/settings.js';
+export { runtimeEnv } from './runtime/env.js';
+export type { Finding, RuleInfo, Severity } from './findings/model.js';
