@@ -14,7 +14,11 @@ import { pullCommand } from './cli/pull.js';
 import { loginCommand } from './cli/login.js';
 import { logoutCommand } from './cli/logout.js';
 import { initCommand } from './cli/init.js';
+import { resolveCommand } from './cli/resolve.js';
+import { applyCommand } from './cli/apply.js';
 import { lintCommand } from './cli/lint.js';
+import { inspectCommand } from './cli/inspect.js';
+import { sbomCommand } from './cli/sbom.js';
 import { VERSION } from './version.js';
 
 const program = new Command('goscratch')
@@ -23,7 +27,7 @@ const program = new Command('goscratch')
   .showHelpAfterError()
   .exitOverride();
 
-for (const c of [buildCommand(), pushCommand(), pullCommand(), loginCommand(), logoutCommand(), initCommand(), lintCommand()]) program.addCommand(c);
+for (const c of [buildCommand(), pushCommand(), pullCommand(), loginCommand(), logoutCommand(), initCommand(), resolveCommand(), applyCommand(), lintCommand(), inspectCommand(), sbomCommand()]) program.addCommand(c);
 
 process.on('SIGINT', () => process.exit(ExitCode.interrupted));
 process.on('SIGTERM', () => process.exit(ExitCode.interrupted));

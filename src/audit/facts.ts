@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { Image } from '../image/model.js';
 import { ImageFsError, type FsView } from '../image/fsview.js';
 import { analyzeBinaryFile, type BinaryAnalysis } from '../binary/analyze.js';
+import { fileDigest } from '../binary/bytes.js';
 import { GO_CERT_DIRS, GO_CERT_FILES, GO_ZONEINFO_DIRS } from './cacerts.js';
 import { parseGroup, parsePasswd, type GroupEntry, type PasswdEntry } from './passwd.js';
 
@@ -36,6 +37,7 @@ export interface EntrypointFacts {
   /** Where argv[0] resolves in the image. */
   path?: string;
   analysis?: BinaryAnalysis;
+  sha256?: string;
   /** Why the binary could not be read: missing, not ELF, corrupt layer. */
   error?: string;
 }
@@ -99,7 +101,7 @@ export async function entrypointFacts(img: Image, view: FsView): Promise<Entrypo
     const resolved = view.resolve(path);
     if (!view.isFile(resolved)) return { command, path: resolved, error: `${resolved} does not exist in the image (or is not a regular file)` };
     local = await view.extractFile(resolved);
-    return { command, path: resolved, analysis: await analyzeBinaryFile(local) };
+    return { command, path: resolved, analysis: await analyzeBinaryFile(local), sha256: await fileDigest(local) };
   } catch (e) {
     return { command, path, error: (e as Error).message };
   } finally {

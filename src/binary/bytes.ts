@@ -3,7 +3,8 @@
  * touch the headers and sections they need (a 100 MB binary is never read whole).
  * Reads past the end return what exists; callers check lengths.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 export interface ByteSource {
   readonly size: number;
@@ -55,4 +56,11 @@ export function withFile<T>(path: string, fn: (src: ByteSource) => T): T {
   } finally {
     src.close();
   }
+}
+
+/** The sha256 digest (`sha256:<hex>`) of a file, streamed. */
+export async function fileDigest(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return 'sha256:' + h.digest('hex');
 }

@@ -27,6 +27,8 @@ export function lintCommand(): Command<[string[]]> {
     .option('--no-color', 'no colours in text output')
     .option('--list-rules', 'print every rule (id, severity, title, equivalents) and exit')
     .option('--explain <rule>', 'print the documentation of a rule and exit')
+    // Usage errors surface as CommanderError, which the CLI turns into exit code 2.
+    .exitOverride()
     .addHelpText('after', '\nExit codes: 0 clean, 1 findings at or above --failure-threshold, 2 usage or I/O error.\nPragmas: "# goscratch ignore=GS301,GS104" before an instruction; "# goscratch global ignore=GS204" anywhere.')
     .action(async (paths, opts, cmd) => {
       const [{ lintText }, { RULES, ruleById }, { formatReport }, { findDockerfiles }] = await Promise.all([

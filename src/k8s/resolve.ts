@@ -33,6 +33,7 @@ export interface ResolveOptions {
 export interface ResolveResult {
   /** The files' text after resolution, in input order. */
   files: Array<{ name: string; text: string }>;
+  /** In order of first appearance. */
   images: Array<{ package: string; ref: string }>;
   /** What was added to which container, for the log. */
   envAdded: Array<{ where: string; container: string; names: string[] }>;
@@ -74,7 +75,7 @@ export async function resolveManifests(inputs: readonly ManifestFile[], opts: Re
     }
     return { name: file.name, text: applyEdits(file.text, edits) };
   });
-  return { files, images: [...resolved].map(([pkg, r]) => ({ package: pkg, ref: r.ref })), envAdded };
+  return { files, images: [...first.keys()].map((pkg) => ({ package: pkg, ref: resolved.get(pkg)!.ref })), envAdded };
 }
 
 /**

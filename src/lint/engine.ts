@@ -18,7 +18,7 @@ export interface LintOptions {
   trustedRegistries?: readonly string[];
 }
 
-const PRAGMA = /^goscratch\s+(global\s+)?ignore\s*=\s*(.*)$/i;
+const PRAGMA = /^\s*#\s*goscratch\s+(global\s+)?ignore\s*=\s*(.*?)\s*$/i;
 
 interface Suppression {
   ids: Set<string>;
@@ -67,9 +67,12 @@ export function lintText(text: string, file: string, opts: LintOptions = {}): Fi
 
 function readPragmas(model: DockerfileModel, unknown: (span: Span, message: string) => void): Suppression[] {
   const out: Suppression[] = [];
-  for (const c of model.comments) {
-    const m = PRAGMA.exec(c.text.trim());
-    if (!m) continue;
+  // Raw lines, not the parser's comments: it takes a first-line `# x=y` for a directive.
+  const heredoc = new Set(model.instrs.flatMap((i) => [...i.heredocLines]));
+  for (const [line, text] of model.lines.entries()) {
+    const m = PRAGMA.exec(text);
+    if (!m || heredoc.has(line)) continue;
+    const c = { line };
     const ids = new Set<string>();
     for (const raw of m[2]!.split(/[\s,]+/).filter(Boolean)) {
       const id = raw.toUpperCase();

@@ -87,6 +87,7 @@ export const AUTOMATIC_ARGS = [
   'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
 ];
 
+const FLAGGED = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'HEALTHCHECK']);
 const EXEC_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME', 'HEALTHCHECK']);
 
 export function parseDockerfile(text: string): DockerfileModel {
@@ -124,7 +125,8 @@ function toInstr(a: AstInstruction, lines: string[]): Instr {
   const keyword = a.getKeyword().toUpperCase();
   const words = a.getArguments().map((w) => ({ value: w.getValue(), span: w.getRange() }));
   const withFlags = a as Partial<{ getFlags(): import('dockerfile-ast').Flag[] }>;
-  const flags = (withFlags.getFlags?.() ?? []).map((f) => ({
+  // Each parser accessor re-reads the arguments: ask only where the answer can be non-empty.
+  const flags = (FLAGGED.has(keyword) ? withFlags.getFlags?.() ?? [] : []).map((f) => ({
     name: f.getName().toLowerCase(),
     value: f.getValue(),
     options: new Map(f.getOptions().map((o) => [o.getName().toLowerCase(), o.getValue()])),
@@ -140,7 +142,8 @@ function toInstr(a: AstInstruction, lines: string[]): Instr {
   // RUN, COPY and ADD expose heredocs publicly; the base class keeps the method protected.
   const withHeredocs = a as unknown as Partial<{ getHeredocs(): import('dockerfile-ast').Heredoc[] }>;
   const heredocLines = new Set<number>();
-  const heredocs = (withHeredocs.getHeredocs?.() ?? []).map((h) => {
+  const mayHaveHeredoc = words.some((w) => w.value.startsWith('<<'));
+  const heredocs = (mayHaveHeredoc ? withHeredocs.getHeredocs?.() ?? [] : []).map((h) => {
     const r = h.getContentRange();
     if (!r) return '';
     for (let l = r.start.line; l <= r.end.line; l++) heredocLines.add(l);
@@ -237,6 +240,18 @@ export function flag(instr: Instr, name: string): InstrFlag | undefined {
  * when the build supplies it.
  */
 export function varsAt(model: DockerfileModel, instr: Instr): Map<string, string | undefined> {
+  let vars = varsCache.get(instr);
+  if (!vars) {
+    vars = computeVars(model, instr);
+    varsCache.set(instr, vars);
+  }
+  return new Map(vars);
+}
+
+/** Rules ask for the same instruction's variables many times: computed once. */
+const varsCache = new WeakMap<Instr, Map<string, string | undefined>>();
+
+function computeVars(model: DockerfileModel, instr: Instr): Map<string, string | undefined> {
   const vars = new Map<string, string | undefined>();
   const stage = instr.stage;
   if (!stage) return new Map(model.globalArgs);

@@ -102,6 +102,7 @@ export function parseReference(s: string): Reference {
       throw invalid(s, 'repository names must be lowercase');
     }
   }
+  if (HEX64.test(path)) throw invalid(s, 'a 64-character hexadecimal string is an image id, not a repository name');
   if (registry === 'index.docker.io') registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && !path.includes('/')) path = `library/${path}`;
 
@@ -111,7 +112,6 @@ export function parseReference(s: string): Reference {
       throw invalid(s, `${JSON.stringify(c)} is not a valid path component (lowercase letters and digits, separated by '.', '_', '__' or '-')`);
     }
   }
-  if (HEX64.test(path) && registry === DOCKER_HUB) throw invalid(s, 'a 64-character hexadecimal string is an image id, not a repository name');
   if (registry.length + 1 + path.length > MAX_NAME) throw invalid(s, `the name is longer than ${MAX_NAME} characters`);
   if (!tag && !digest) tag = 'latest';
   return new Reference(registry, path, tag, digest);

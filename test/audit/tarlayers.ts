@@ -20,7 +20,9 @@ export interface RawEntry {
 export async function tarBytes(entries: readonly RawEntry[]): Promise<Buffer> {
   const p = tarPack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
   const ended = new Promise<void>((resolve, reject) => {
     p.on('end', () => resolve());
     p.on('error', reject);

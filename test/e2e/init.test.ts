@@ -14,7 +14,7 @@ import { processIds } from '../helpers/process.js';
 import { goscratch, REPO_ROOT } from '../helpers/run.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
 import { requireTool } from '../helpers/tools.js';
-import { builderSourcesMissing, goBuilderImage } from '../init/gobuilder.js';
+import { builderSourcesMissing, goBuilderImage, seedGoBuildCache } from '../init/gobuilder.js';
 
 const BUILDER = 'localhost/gobuilder:test';
 
@@ -83,6 +83,8 @@ test('the generated Dockerfile builds with podman, offline, and serves hello as 
   const archive = join(dir, 'builder.tar');
   await writeArchive(archive, await goBuilderImage(), { tags: [BUILDER] });
   assert.deepEqual(await podman.load(archive), [BUILDER]);
+  // buildah keeps a root user's cache mounts under $TMPDIR/buildah-cache/<target path>.
+  await seedGoBuildCache(app, '.', join(podman.env.TMPDIR!, 'buildah-cache/root/.cache/go-build'));
   // --layers=false: vfs copies the whole root file system for every cached step.
   await podman.ok(['build', '--isolation', 'oci', '--layers=false', '--network', 'none', '--build-arg', `BUILDER_IMAGE=${BUILDER}`, '-t', 'localhost/hello-init:test', app], {
     timeoutMs: 150_000,

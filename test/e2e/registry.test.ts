@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pullArtifact, pushArtifact } from '../../src/io/registry/index.js';
+import { pullArtifact, pushArtifact, pushReferrer } from '../../src/io/registry/index.js';
+import { artifactDescriptor } from '../../src/image/model.js';
 import { readArchive } from '../../src/io/archive.js';
 import { readLayout, writeLayout } from '../../src/io/layout.js';
 import { imagesOf } from '../../src/image/model.js';
@@ -144,6 +145,27 @@ describe('registry push and pull (no auth)', needTools('docker-registry', 'skope
     const plain = await goscratch(['push', archive, `${reg.host}/cli/again:v1`]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(plain.stdout.trim(), `${reg.host}/cli/again@${img.digest}`);
+  });
+
+  it('attaches an SBOM as a referrer, with the tag fallback on a registry without the referrers API', async () => {
+    const img = await testImage();
+    await pushArtifact(`${reg.host}/sbom/app:v1`, img);
+    const sbom = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
+    const r = await pushReferrer(`${reg.host}/sbom/app`, { subject: artifactDescriptor(img), artifactType: MediaType.spdx, blobs: [{ mediaType: MediaType.spdx, data: sbom }] });
+    const hex = img.digest.slice(7);
+    assert.equal(r.referrersApi, false);
+    assert.deepEqual(r.tags, [`${reg.host}/sbom/app:sha256-${hex}.sbom`, `${reg.host}/sbom/app:sha256-${hex}`]);
+    const raw = (await execOk('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/sbom/app:sha256-${hex}.sbom`])).stdout;
+    assert.equal(sha(Buffer.from(raw)), r.digest);
+    const m = JSON.parse(raw) as { artifactType: string; subject: { digest: string }; layers: { digest: string }[]; config: { mediaType: string } };
+    assert.equal(m.artifactType, MediaType.spdx);
+    assert.equal(m.subject.digest, img.digest);
+    assert.equal(m.config.mediaType, MediaType.ociEmpty);
+    assert.equal(m.layers[0]?.digest, sha(sbom));
+    // A second referrer joins the OCI 1.1 fallback index instead of replacing the first.
+    const other = await pushReferrer(`${reg.host}/sbom/app`, { subject: artifactDescriptor(img), artifactType: MediaType.cyclonedx, blobs: [{ mediaType: MediaType.cyclonedx, data: Buffer.from('{}') }], fallbackTag: `sha256-${hex}.cdx` });
+    const index = JSON.parse((await execOk('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/sbom/app:sha256-${hex}`])).stdout) as { manifests: { digest: string; artifactType: string }[] };
+    assert.deepEqual(index.manifests.map((d) => [d.digest, d.artifactType]), [[r.digest, MediaType.spdx], [other.digest, MediaType.cyclonedx]]);
   });
 
   it('fails with a clear message for an unknown tag and writes nothing', async () => {

@@ -3,9 +3,11 @@
  * goscratch's own image library: nothing can be pulled here, and the generated
  * Dockerfile needs a `golang:*-alpine`-like image with a shell to build in.
  */
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { execOk } from '../helpers/exec.js';
 import { buildLayer, type LayerEntry } from '../../src/image/layerbuilder.js';
 import { newImage, type Image } from '../../src/image/model.js';
 import { hostPlatform } from '../../src/oci/platform.js';
@@ -105,3 +107,27 @@ export async function goBuilderImage(): Promise<Image> {
   });
 }
 
+
+/**
+ * Fills a BuildKit/buildah cache mount for GOCACHE the way earlier builds on a
+ * developer's machine would: the same compile (same toolchain, flags and tags as
+ * the generated Dockerfile) on the host, whose build cache is then hard-linked into
+ * `cacheDir`. The standard library's cache keys do not depend on GOROOT's path, so the
+ * build in the container finds it there instead of compiling net/http again.
+ */
+export async function seedGoBuildCache(app: string, pkg: string, cacheDir: string): Promise<void> {
+  const go = join(GOROOT, 'bin/go');
+  const out = await mkdtemp(join(tmpdir(), 'goscratch-seed-'));
+  try {
+    await execOk(go, ['build', '-trimpath', '-ldflags=-s -w', '-tags', 'timetzdata', '-o', join(out, 'app'), pkg], {
+      cwd: app,
+      env: { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: hostPlatform().architecture, GOFLAGS: '', GOTOOLCHAIN: 'local' },
+      timeoutMs: 120_000,
+    });
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+  const hostCache = (await execOk(go, ['env', 'GOCACHE'])).stdout.trim();
+  await mkdir(dirname(cacheDir), { recursive: true });
+  await execOk('cp', ['-al', hostCache, cacheDir]);
+}

@@ -7,7 +7,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DigestingStream, digestHex, sha256 } from '../../oci/digest.js';
+import { digestHex, sha256 } from '../../oci/digest.js';
+import { workerSha256 } from './hasher.js';
 import { isIndexMediaType, isManifestMediaType } from '../../oci/mediatypes.js';
 import { formatPlatform, platformMatches } from '../../oci/platform.js';
 import { toReference, type Reference } from '../../oci/reference.js';
@@ -47,22 +48,32 @@ async function fetchBlob(p: Puller, d: Descriptor): Promise<string> {
   const part = `${final}.part`;
   await withRetry(`fetching blob ${d.digest} of ${p.repo.fullName}`, p.repo.session.policy, async () => {
     const body = await p.repo.openBlob(d.digest);
-    const hasher = new DigestingStream();
+    const hasher = workerSha256();
     let received = 0;
-    hasher.on('data', (c: Buffer) => {
-      received += c.length;
-      p.opts.onProgress?.({ digest: d.digest, total: d.size, received, done: false });
-    });
+    const onProgress = p.opts.onProgress;
+    let digest: string;
     try {
-      await pipeline(body, hasher, createWriteStream(part));
+      await pipeline(
+        body,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const c of chunks) {
+            await hasher.update(c);
+            received += c.length;
+            onProgress?.({ digest: d.digest, total: d.size, received, done: false });
+            yield c;
+          }
+        },
+        createWriteStream(part),
+      );
+      digest = await hasher.digest();
     } catch (e) {
       await rm(part, { force: true });
       throw e;
     }
-    if (hasher.digest() !== d.digest || hasher.bytes !== d.size) {
+    if (digest !== d.digest || received !== d.size) {
       await rm(part, { force: true });
       throw new RegistryError(
-        `blob ${d.digest} of ${p.repo.fullName} is corrupt: received ${hasher.bytes} bytes with digest ${hasher.digest()}, expected ${d.size} bytes with ${d.digest}`,
+        `blob ${d.digest} of ${p.repo.fullName} is corrupt: received ${received} bytes with digest ${digest}, expected ${d.size} bytes with ${d.digest}`,
         { status: 0 },
       );
     }

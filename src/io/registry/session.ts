@@ -128,6 +128,8 @@ export class RegistrySession {
             httpsProxy: this.env.HTTPS_PROXY ?? this.env.https_proxy ?? this.env.HTTP_PROXY ?? this.env.http_proxy,
             noProxy: this.env.NO_PROXY ?? this.env.no_proxy ?? '',
             requestTls: tls,
+            // Plain-HTTP registries go through the proxy as ordinary requests, as Go and curl send them.
+            proxyTunnel: false,
           })
         : new undici.Agent({ connect: tls });
       return ((url, init) => undici.fetch(url, { ...init, dispatcher } as Parameters<typeof undici.fetch>[1]) as unknown as Promise<Response>) as FetchFn;

@@ -8,8 +8,8 @@ export default defineRule({
   what: 'A binary copied into a scratch final stage is built with `-buildmode=pie`, or with `-ldflags=-linkmode=external` without `-extldflags -static`.',
   why: 'On linux/amd64 and arm64 a PIE or externally linked Go binary needs the dynamic loader (/lib/ld-linux-*.so or /lib/ld-musl-*.so) that scratch does not have: the container fails at start with `exec /app: no such file or directory`.',
   fix: 'Drop `-buildmode=pie` and `-linkmode external`, or link statically: `-ldflags \'-linkmode external -extldflags "-static"\'`.',
-  bad: 'RUN CGO_ENABLED=0 go build -buildmode=pie -o /out/app .',
-  good: 'RUN CGO_ENABLED=0 go build -o /out/app .',
+  bad: 'RUN CGO_ENABLED=0 go build -buildmode=pie -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app',
+  good: 'RUN CGO_ENABLED=0 go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app',
   check(ctx) {
     for (const b of buildsInScratchFinal(ctx.model)) {
       const ld = b.flags.ldflags.join(' ');

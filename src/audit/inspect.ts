@@ -1,0 +1,99 @@
+/**
+ * `inspect` as a library: any source (layout, archive, registry, ELF file) to a
+ * report. Each image is read through a virtual file system view; its entrypoint is
+ * copied to a temporary file, analyzed and removed.
+ */
+import type { Artifact, Image } from '../image/model.js';
+import { FsView, type FsLimits } from '../image/fsview.js';
+import { formatPlatform } from '../oci/platform.js';
+import type { Platform } from '../oci/types.js';
+import { openSource, selectImages } from '../io/source.js';
+import { analyzeBinaryFile, type BinaryAnalysis } from '../binary/analyze.js';
+import { fileDigest } from '../binary/bytes.js';
+import { UserError } from '../ui/errors.js';
+import { audit } from './checks.js';
+import { entrypointFacts, imageFacts } from './facts.js';
+import type { BinaryReport, ImageSummary, InspectReport, PlatformReport } from './report.js';
+
+export interface InspectOptions {
+  platform?: Platform;
+  limits?: Partial<FsLimits>;
+  /** For the Go support check; defaults to now. */
+  today?: Date;
+  insecureRegistries?: string[];
+}
+
+export async function inspectSource(spec: string, opts: InspectOptions = {}): Promise<InspectReport> {
+  const src = await openSource(spec, { ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.insecureRegistries ? { insecureRegistries: opts.insecureRegistries } : {}) });
+  if (src.kind === 'binary') return inspectBinary(src.path, src.name, opts);
+  return inspectArtifact(src.artifact, src.name, opts);
+}
+
+export async function inspectArtifact(a: Artifact, name: string, opts: InspectOptions = {}): Promise<InspectReport> {
+  const images = selectImages(a, opts.platform);
+  const platforms: PlatformReport[] = [];
+  for (const img of images) platforms.push(await inspectImage(img, images.length > 1 ? `${name} (${formatPlatform(img.platform)})` : name, opts));
+  return { source: name, kind: a.kind, digest: a.digest, platforms, findings: platforms.flatMap((p) => p.findings) };
+}
+
+export async function inspectImage(img: Image, name: string, opts: InspectOptions = {}): Promise<PlatformReport> {
+  const view = await FsView.open(img.layers, opts.limits);
+  const facts = await imageFacts(img, view);
+  const ep = await entrypointFacts(img, view);
+  const binary: BinaryReport = {
+    ...(ep.path ? { path: ep.path } : {}),
+    ...(ep.command ? { command: ep.command } : {}),
+    ...(ep.sha256 ? { sha256: ep.sha256 } : {}),
+    ...(ep.analysis ? binaryFields(ep.analysis) : {}),
+    ...(ep.error ? { error: ep.error } : {}),
+  };
+  const findings = audit({ file: name, image: facts, ...(ep.analysis ? { binary: ep.analysis } : {}), ...(ep.path ? { binaryPath: ep.path } : {}), ...(opts.today ? { today: opts.today } : {}) });
+  return { platform: formatPlatform(img.platform), image: summarize(img, view), binary, warnings: [...view.warnings], findings };
+}
+
+export async function inspectBinary(path: string, name: string, opts: InspectOptions = {}): Promise<InspectReport> {
+  let a: BinaryAnalysis;
+  try {
+    a = await analyzeBinaryFile(path);
+  } catch (e) {
+    throw new UserError(`cannot inspect ${name}: ${(e as Error).message}`);
+  }
+  const findings = audit({ file: name, binary: a, binaryPath: path, ...(opts.today ? { today: opts.today } : {}) });
+  const binary: BinaryReport = { path, sha256: await fileDigest(path), ...binaryFields(a) };
+  const platform = a.elf.goarch ? `linux/${a.elf.goarch}` : undefined;
+  return { source: name, kind: 'binary', platforms: [{ ...(platform ? { platform } : {}), binary, warnings: [], findings }], findings };
+}
+
+function binaryFields(a: BinaryAnalysis): BinaryReport {
+  return {
+    size: a.size,
+    elf: a.elf,
+    goStatus: a.goStatus,
+    ...(a.go ? { go: a.go } : {}),
+    ...(a.goError ? { goError: a.goError } : {}),
+    ...(a.linked ? { linked: a.linked } : {}),
+  };
+}
+
+function summarize(img: Image, view: FsView): ImageSummary {
+  const c = img.config.config ?? {};
+  const layers = view.layerStats.map((l) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size, uncompressedSize: l.uncompressedSize }));
+  return {
+    digest: img.digest,
+    platform: formatPlatform(img.platform),
+    ...(img.config.created ? { created: img.config.created } : {}),
+    ...(c.User !== undefined ? { user: c.User } : {}),
+    ...(c.Entrypoint ? { entrypoint: c.Entrypoint } : {}),
+    ...(c.Cmd ? { cmd: c.Cmd } : {}),
+    ...(c.WorkingDir ? { workdir: c.WorkingDir } : {}),
+    env: c.Env ?? [],
+    exposedPorts: Object.keys(c.ExposedPorts ?? {}),
+    labels: c.Labels ?? {},
+    layers,
+    totals: {
+      layers: layers.length,
+      size: layers.reduce((n, l) => n + l.size, 0),
+      uncompressedSize: layers.reduce((n, l) => n + l.uncompressedSize, 0),
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The inspect report: per platform, the image summary, the entrypoint binary (ELF
+ * facts and Go build info) and the findings. `--format json` prints it as is.
+ */
+import type { Finding } from '../findings/model.js';
+import type { ElfInfo } from '../binary/elf.js';
+import type { BuildInfo } from '../binary/buildinfo.js';
+import type { BinaryAnalysis, GoLinked } from '../binary/analyze.js';
+
+export interface LayerSummary {
+  digest: string;
+  mediaType: string;
+  size: number;
+  uncompressedSize: number;
+}
+
+export interface ImageSummary {
+  digest: string;
+  platform: string;
+  created?: string;
+  user?: string;
+  entrypoint?: string[];
+  cmd?: string[];
+  workdir?: string;
+  env: string[];
+  exposedPorts: string[];
+  labels: Record<string, string>;
+  layers: LayerSummary[];
+  totals: { layers: number; size: number; uncompressedSize: number };
+}
+
+export interface BinaryReport {
+  /** Path inside the image, or on disk for a plain binary. */
+  path?: string;
+  /** argv[0] as the image config names it. */
+  command?: string;
+  size?: number;
+  sha256?: string;
+  elf?: ElfInfo;
+  goStatus?: BinaryAnalysis['goStatus'];
+  go?: BuildInfo;
+  goError?: string;
+  linked?: GoLinked;
+  /** Why the binary could not be read. */
+  error?: string;
+}
+
+export interface PlatformReport {
+  platform?: string;
+  image?: ImageSummary;
+  binary: BinaryReport;
+  /** Oddities in the layers (names escaping the root, diff_id mismatches). */
+  warnings: string[];
+  findings: Finding[];
+}
+
+export interface InspectReport {
+  source: string;
+  kind: 'image' | 'index' | 'binary';
+  /** Digest of the top-level manifest or index. */
+  digest?: string;
+  platforms: PlatformReport[];
+  /** Every platform's findings together. */
+  findings: Finding[];
+}

@@ -1,0 +1,64 @@
+/**
+ * SBOMs (SPDX 2.3 JSON, CycloneDX 1.5 JSON) from a Go binary's build info, for
+ * `goscratch sbom` and `goscratch build --sbom`, and attaching one to a pushed image.
+ */
+import type { Image } from '../../image/model.js';
+import type { Descriptor } from '../../oci/types.js';
+import { MediaType } from '../../oci/mediatypes.js';
+import { formatPlatform } from '../../oci/platform.js';
+import { analyzeBinaryFile } from '../../binary/analyze.js';
+import { fileDigest } from '../../binary/bytes.js';
+import { inspectImage } from '../inspect.js';
+import { cyclonedxDocument } from './cyclonedx.js';
+import { spdxDocument } from './spdx.js';
+import { sbomModel, type SbomFormat, type SbomSubject } from './subject.js';
+
+export { SBOM_FORMATS, type SbomFormat, type SbomSubject } from './subject.js';
+
+/** The SBOM document as pretty JSON text. */
+export function sbomFor(subject: SbomSubject, format: SbomFormat): string {
+  const m = sbomModel(subject);
+  const doc = format === 'spdx' ? spdxDocument(m) : cyclonedxDocument(m);
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+export function sbomMediaType(format: SbomFormat): string {
+  return format === 'spdx' ? MediaType.spdx : MediaType.cyclonedx;
+}
+
+/** The subject for an image: reads its entrypoint's build info from the layers. */
+export async function imageSbomSubject(img: Image, name: string): Promise<SbomSubject> {
+  const r = await inspectImage(img, name);
+  const b = r.binary;
+  return {
+    name,
+    image: { digest: img.digest, platform: formatPlatform(img.platform), ...(img.config.created ? { created: img.config.created } : {}) },
+    ...(b.path ? { binary: { path: b.path, ...(b.sha256 ? { sha256: b.sha256 } : {}), ...(b.go ? { go: b.go } : {}) } } : {}),
+  };
+}
+
+/**
+ * The subject for a binary on disk (e.g. the one `build` just compiled), optionally
+ * as part of an image, which saves reading the binary back out of the layers.
+ */
+export async function binarySbomSubject(path: string, opts: { name?: string; image?: Image; pathInImage?: string } = {}): Promise<SbomSubject> {
+  const a = await analyzeBinaryFile(path);
+  const img = opts.image;
+  return {
+    name: opts.name ?? path,
+    ...(img ? { image: { digest: img.digest, platform: formatPlatform(img.platform), ...(img.config.created ? { created: img.config.created } : {}) } } : {}),
+    binary: { path: opts.pathInImage ?? path, sha256: await fileDigest(path), ...(a.go ? { go: a.go } : {}) },
+  };
+}
+
+/** Pushes the SBOM as an OCI 1.1 referrer of `subject` (with the `sha256-<hex>.sbom` fallback tag). */
+export async function attachSbom(ref: string, subject: Descriptor, sbom: string, format: SbomFormat, opts: { insecureRegistries?: string[] } = {}) {
+  const { pushReferrer } = await import('../../io/registry/push.js');
+  const mediaType = sbomMediaType(format);
+  return pushReferrer(ref, {
+    subject,
+    artifactType: mediaType,
+    blobs: [{ mediaType, data: Buffer.from(sbom) }],
+    ...(opts.insecureRegistries ? { insecureRegistries: opts.insecureRegistries } : {}),
+  });
+}

@@ -1,0 +1,26 @@
+import { spawn } from 'node:child_process';
+import { UserError, ExitCode } from '../ui/errors.js';
+import { resolvingCommand, runResolve } from './resolve.js';
+
+export function applyCommand() {
+  return resolvingCommand('apply', 'Resolve manifests like `goscratch resolve` and pipe them to `kubectl apply -f -` (arguments after -- go to kubectl)')
+    .argument('[kubectl-args...]', 'extra kubectl apply arguments, after --')
+    .action(async (kubectlArgs, o) => {
+      const { yaml } = await runResolve(o);
+      const code = await kubectlApply(yaml, kubectlArgs);
+      if (code !== 0) throw new UserError(`kubectl apply exited with code ${code}`, ExitCode.failure);
+    });
+}
+
+function kubectlApply(yaml: string, args: readonly string[]): Promise<number> {
+  const kubectl = 'kubectl';
+  return new Promise((resolve, reject) => {
+    const child = spawn(kubectl, ['apply', '-f', '-', ...args], { stdio: ['pipe', 'inherit', 'inherit'] });
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new UserError(`${kubectl} not found on PATH: install kubectl, or run \`goscratch resolve -f ... | kubectl apply -f -\` where it exists`, ExitCode.failure) : e),
+    );
+    child.on('close', (code) => resolve(code ?? 1));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(yaml);
+  });
+}

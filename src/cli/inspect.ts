@@ -1,0 +1,66 @@
+/**
+ * `goscratch inspect SRC`: what an image or Go binary will do at run time (who it
+ * runs as, whether its entrypoint can start, whether Go is tuned for the container)
+ * as a report and GS5xx findings.
+ */
+import { Command, Option } from '@commander-js/extra-typings';
+import { ExitCode, UserError } from '../ui/errors.js';
+
+const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
+
+const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+export function inspectCommand(): Command<[string]> {
+  return new Command('inspect')
+    .description('Audit an image or Go binary for what fails at run time: loader, CPU, user, CA certificates, zoneinfo, GOMAXPROCS/GOMEMLIMIT; prints ELF facts and Go build info')
+    .argument('<src>', 'OCI layout dir[:tag], archive tarball, registry reference, or ELF file (force with oci:, archive:, docker://, file:)')
+    .option('--platform <os/arch[/variant]>', 'inspect only this platform of a multi-platform image')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github'] as const).default('text' as const))
+    .option('--json', 'same as --format json')
+    .addOption(new Option('-t, --failure-threshold <severity>', 'exit 1 when a finding is at or above this severity').choices(THRESHOLDS).default('error' as const))
+    .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collect, [] as string[])
+    .option('--insecure-registry <host>', 'registry reached over plain HTTP (repeatable)', collect, [] as string[])
+    .option('--no-color', 'no colours in text output')
+    .option('--list-rules', 'print every inspect rule and exit')
+    .addHelpText('after', '\nExit codes: 0 no finding at or above --failure-threshold, 1 findings at or above it, 2 usage or unreadable input.')
+    .action(async (src, opts) => {
+      const [{ AUDIT_RULES }, { formatReport }, { severityRank }] = await Promise.all([
+        import('../audit/rules.js'),
+        import('../findings/report/index.js'),
+        import('../findings/model.js'),
+      ]);
+      const format = opts.json ? 'json' : opts.format;
+      if (opts.listRules) {
+        process.stdout.write(format === 'json' ? JSON.stringify(AUDIT_RULES, null, 2) + '\n' : AUDIT_RULES.map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.title}\n`).join(''));
+        return;
+      }
+      for (const id of opts.ignore) {
+        if (!AUDIT_RULES.some((r) => r.id === id)) throw new UserError(`unknown rule ${id}: goscratch inspect --list-rules shows the rule ids`, ExitCode.usage);
+      }
+      const { parsePlatform } = await import('../oci/platform.js');
+      let platform;
+      try {
+        platform = opts.platform ? parsePlatform(opts.platform) : undefined;
+      } catch (e) {
+        throw new UserError((e as Error).message, ExitCode.usage);
+      }
+      const { inspectSource } = await import('../audit/inspect.js');
+      const report = await inspectSource(src, { ...(platform ? { platform } : {}), ...(opts.insecureRegistry.length ? { insecureRegistries: opts.insecureRegistry } : {}) });
+      const ignored = new Set(opts.ignore);
+      for (const p of report.platforms) p.findings = p.findings.filter((f) => !ignored.has(f.rule));
+      report.findings = report.findings.filter((f) => !ignored.has(f.rule));
+      if (format === 'json') {
+        process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      } else if (format === 'text') {
+        const { renderReport } = await import('../audit/render.js');
+        const color = opts.color && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+        process.stdout.write(renderReport(report) + '\n' + (formatReport('text', report.findings, AUDIT_RULES, { color }) || 'no findings\n'));
+      } else {
+        const { VERSION } = await import('../version.js');
+        process.stdout.write(formatReport(format, report.findings, AUDIT_RULES, { toolVersion: VERSION }));
+      }
+      const t = opts.failureThreshold;
+      const failing = t !== 'none' && report.findings.some((f) => severityRank(f.severity) >= severityRank(t));
+      process.exitCode = failing ? ExitCode.failure : ExitCode.ok;
+    });
+}

@@ -1,0 +1,98 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildAndPush } from '../k8s/publish.js';
+import { resolveManifests, type ResolveResult } from '../k8s/resolve.js';
+import type { ManifestFile } from '../k8s/manifest.js';
+import { UserError, ExitCode } from '../ui/errors.js';
+import { configureLog, log } from '../ui/log.js';
+import { jobsOption } from './push.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const MANIFEST = /\.(ya?ml|json)$/;
+
+function ratioOption(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new UserError(`--memory-ratio expects a number above 0 and at most 1, got ${JSON.stringify(v)}`, ExitCode.usage);
+  return n;
+}
+
+/** The options `resolve` and `apply` share; `action` gets the resolved YAML. */
+export function resolvingCommand(name: string, description: string) {
+  return new Command(name)
+    .description(description)
+    .requiredOption('-f, --filename <path>', 'manifest file, directory of .yaml/.yml/.json files, or - for stdin (repeatable)', collect)
+    .option('-R, --recursive', 'also read subdirectories of a -f directory')
+    .option('--push-to <repo>', 'repository to push images to, e.g. registry.example.com/team (default $GOSCRATCH_REPO)')
+    .option('--platform <list>', 'comma-separated platforms to build, e.g. linux/amd64,linux/arm64')
+    .option('--no-runtime-env', 'do not add GOMAXPROCS / GOMEMLIMIT to containers with limits')
+    .option('--memory-ratio <ratio>', 'share of the memory limit for GOMEMLIMIT (default 0.9)', ratioOption)
+    .option('-j, --jobs <n>', 'packages built at once (default 2)', jobsOption)
+    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(new Option('--json', 'print the result as JSON'))
+    .option('-q, --quiet', 'print nothing but the result and errors');
+}
+
+export type ResolvingOptions = ReturnType<ReturnType<typeof resolvingCommand>['opts']>;
+
+export async function runResolve(o: ResolvingOptions): Promise<{ result: ResolveResult; yaml: string }> {
+  configureLog({ quiet: Boolean(o.quiet || o.json) });
+  const inputs: ManifestFile[] = [];
+  for (const f of o.filename) inputs.push(...(await readInputs(f, Boolean(o.recursive))));
+  const resolveImage = buildAndPush({
+    ...(o.pushTo ? { repo: o.pushTo } : {}),
+    ...(o.platform ? { platform: o.platform } : {}),
+    ...(o.insecureRegistry ? { registry: { insecureRegistries: o.insecureRegistry } } : {}),
+    onStep: (s) => log.info(s),
+  });
+  const result = await resolveManifests(inputs, {
+    resolveImage,
+    runtimeEnv: o.runtimeEnv,
+    ...(o.memoryRatio ? { memoryRatio: o.memoryRatio } : {}),
+    ...(o.jobs ? { jobs: o.jobs } : {}),
+  });
+  for (const i of result.images) log.info(`goscratch://${i.package} -> ${i.ref}`);
+  for (const e of result.envAdded) log.info(`${e.where}: container ${e.container}: added ${e.names.join(', ')}`);
+  return { result, yaml: joinDocuments(result.files.map((f) => f.text)) };
+}
+
+export function resolveCommand() {
+  return resolvingCommand('resolve', 'Build and push every goscratch://<package> image in Kubernetes manifests, and print them with digests and runtime env').action(async (o) => {
+    const { result, yaml } = await runResolve(o);
+    process.stdout.write(o.json ? JSON.stringify({ images: result.images, envAdded: result.envAdded, yaml }, null, 2) + '\n' : yaml);
+  });
+}
+
+/** Files as one YAML stream: a separator between files unless the next one starts with its own. */
+export function joinDocuments(texts: readonly string[]): string {
+  let out = '';
+  for (const t of texts) {
+    if (out !== '') {
+      if (!out.endsWith('\n')) out += '\n';
+      if (!/^---(\s|$)/.test(t)) out += '---\n';
+    }
+    out += t;
+  }
+  return out;
+}
+
+async function readInputs(path: string, recursive: boolean): Promise<ManifestFile[]> {
+  if (path === '-') return [{ name: '-', text: await readStdin() }];
+  const st = await stat(path).catch(() => {
+    throw new UserError(`-f ${path}: no such file or directory`, ExitCode.usage);
+  });
+  if (st.isFile()) return [{ name: path, text: await readFile(path, 'utf8') }];
+  const out: ManifestFile[] = [];
+  for (const e of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(path, e.name);
+    if (e.isDirectory() && recursive) out.push(...(await readInputs(p, true)));
+    else if (e.isFile() && MANIFEST.test(e.name)) out.push({ name: p, text: await readFile(p, 'utf8') });
+  }
+  return out;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,42 @@
+/**
+ * The resolver `goscratch resolve` uses for real: build the package with the build
+ * pipeline (goscratch.yaml of its module applies) and push it to REPO/<binary name>.
+ */
+import { createHash } from 'node:crypto';
+import { binaryName, buildArtifact } from '../build/pipeline.js';
+import { resolveSettings } from '../build/settings.js';
+import { pushArtifact, type RegistryOptions } from '../io/registry/index.js';
+import { UserError, ExitCode } from '../ui/errors.js';
+import type { ImageResolver, ResolvedImage } from './resolve.js';
+
+export interface PublishOptions {
+  /** Repository prefix, e.g. registry.example.com/team; else $GOSCRATCH_REPO, else the module's `repo` setting. */
+  repo?: string;
+  /** Comma-separated platforms (default: goscratch.yaml, else this machine). */
+  platform?: string;
+  registry?: RegistryOptions;
+  /** Blobs uploaded at once per push. */
+  jobs?: number;
+  onStep?: (step: string) => void;
+}
+
+export function buildAndPush(opts: PublishOptions): ImageResolver {
+  // Two packages with one binary name (cmd/a/server, cmd/b/server) must not share a repository.
+  const names = new Map<string, string>();
+  return async (pkg): Promise<ResolvedImage> => {
+    const settings = await resolveSettings(pkg, opts.platform ? { platform: opts.platform } : {});
+    const repo = (opts.repo ?? process.env.GOSCRATCH_REPO ?? settings.repo)?.replace(/\/+$/, '');
+    if (!repo) throw new UserError('no repository to push to: pass --push-to REPO (e.g. registry.example.com/team) or set GOSCRATCH_REPO', ExitCode.usage);
+    const result = await buildArtifact(settings, opts.onStep ? { onStep: opts.onStep } : {});
+    const importPath = result.package.ImportPath;
+    let name = binaryName(importPath);
+    if (names.has(name) && names.get(name) !== importPath) name += '-' + createHash('sha256').update(importPath).digest('hex').slice(0, 8);
+    names.set(name, importPath);
+    const pushed = await pushArtifact(`${repo}/${name}:latest`, result.artifact, {
+      ...opts.registry,
+      ...(opts.jobs ? { jobs: opts.jobs } : {}),
+    });
+    const buildInfo = result.platforms[0]?.buildInfo;
+    return { ref: pushed.ref, ...(buildInfo ? { buildInfo } : {}) };
+  };
+}
