@@ -1,6 +1,9 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
-import { buildArtifact } from '../build/pipeline.js';
+import { buildArtifact, type BuildResult } from '../build/pipeline.js';
+import type { SbomFormat } from '../audit/sbom/index.js';
+import { imageDescriptor } from '../image/model.js';
+import { writeFileAtomic } from '../ui/fsutil.js';
 import { resolveSettings } from '../build/settings.js';
 import { formatPlatform } from '../oci/platform.js';
 import { writeArchive } from '../io/archive.js';
@@ -21,6 +24,31 @@ const int = (name: string) => (v: string): number => {
   if (!/^\d+$/.test(v)) throw new UserError(`${name} expects a whole number, got ${JSON.stringify(v)}`, ExitCode.usage);
   return Number(v);
 };
+
+/**
+ * One SBOM per platform image, from the binary just compiled: written next to each
+ * file output (`hello.tar.spdx.json`, or `hello.tar.linux-arm64.spdx.json` for several
+ * platforms) and attached to each pushed image as an OCI referrer.
+ */
+async function writeSboms(result: BuildResult, format: SbomFormat, o: { files: string[]; pushedTo?: string; insecureRegistries?: string[] }): Promise<string[]> {
+  const { attachSbom, binarySbomSubject, sbomFor } = await import('../audit/sbom/index.js');
+  const written: string[] = [];
+  for (const x of result.platforms) {
+    const subject = await binarySbomSubject(x.binary, { name: result.tags[0] ?? result.binaryPath, image: x.image, pathInImage: result.binaryPath });
+    const text = sbomFor(subject, format);
+    const suffix = result.platforms.length > 1 ? `.${formatPlatform(x.platform).replace(/^linux\//, 'linux-').replaceAll('/', '')}` : '';
+    for (const f of o.files) {
+      const path = `${f}${suffix}.${format}.json`;
+      await writeFileAtomic(path, text);
+      written.push(path);
+    }
+    if (o.pushedTo) {
+      const r = await attachSbom(o.pushedTo, imageDescriptor(x.image), text, format, o.insecureRegistries ? { insecureRegistries: o.insecureRegistries } : {});
+      written.push(r.ref);
+    }
+  }
+  return written;
+}
 
 export function buildCommand(): CommandUnknownOpts {
   return new Command('build')
@@ -50,6 +78,7 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--cpus <n>', 'CPU limit the container runs under: bakes GOMAXPROCS=ceil(n)', number('--cpus'))
     .option('--memory <size>', 'memory limit the container runs under (512Mi, 1Gi, 512m): bakes GOMEMLIMIT')
     .option('--memory-ratio <r>', 'share of --memory given to GOMEMLIMIT (default 0.9)', number('--memory-ratio'))
+    .addOption(new Option('--sbom <format>', 'SBOM written next to each output and attached when pushing (default spdx)').choices(['spdx', 'cyclonedx', 'none'] as const))
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print only the digest')
     .action(async (path, o) => {
@@ -110,6 +139,12 @@ export function buildCommand(): CommandUnknownOpts {
         pushed.push(r.ref);
         outputs.push({ type: 'registry', path: r.ref });
       }
+      const sbomFormat = o.sbom ?? settings.sbom;
+      const sboms = sbomFormat === 'none' ? [] : await writeSboms(result, sbomFormat, {
+        files: outputs.filter((x) => x.type !== 'registry').map((x) => x.path),
+        ...(pushed[0] ? { pushedTo: pushed[0] } : {}),
+        ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+      });
       p.done(`built ${result.tags.join(', ')} for ${result.platforms.map((x) => formatPlatform(x.platform)).join(', ')}`);
       const platforms = result.platforms.map((x) => ({
         platform: formatPlatform(x.platform),
@@ -118,7 +153,7 @@ export function buildCommand(): CommandUnknownOpts {
       }));
       if (o.json) {
         const runtime = result.platforms[0]?.runtime ?? [];
-        process.stdout.write(JSON.stringify({ digest: result.artifact.digest, tags: result.tags, platforms, outputs, ...(o.push ? { pushed } : {}), ...(runtime.length ? { runtime } : {}), warnings: result.warnings }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ digest: result.artifact.digest, tags: result.tags, platforms, outputs, ...(o.push ? { pushed } : {}), ...(sboms.length ? { sboms } : {}), ...(runtime.length ? { runtime } : {}), warnings: result.warnings }, null, 2) + '\n');
       } else {
         process.stdout.write((pushed[0] ?? result.artifact.digest) + '\n');
       }
