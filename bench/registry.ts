@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { buildLayer } from '../src/image/layerbuilder.js';
 import { newImage } from '../src/image/model.js';
 import { readLayout, writeLayout } from '../src/io/layout.js';
-import { pullArtifact, pushArtifact } from '../src/io/registry/index.js';
+import { pullIntoLayout, pushArtifact } from '../src/io/registry/index.js';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.js';
 import { median, ms, printTable } from './stats.js';
 
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const gsDest = join(work, `gs-pull-${i}`);
       const skDest = join(work, `sk-pull-${i}`);
-      gsPull.push(await timed(async () => writeLayout(gsDest, await pullArtifact(`${reg.host}/bench/app:v1`), { tags: ['bench:v1'] })));
+      gsPull.push(await timed(async () => pullIntoLayout(`${reg.host}/bench/app:v1`, gsDest, { tags: ['bench:v1'] })));
       skPull.push(await timed(async () => skopeo('copy', '--src-tls-verify=false', `docker://${reg.host}/bench/app:v1`, `oci:${skDest}:v1`)));
       rmSync(gsDest, { recursive: true, force: true });
       rmSync(skDest, { recursive: true, force: true });

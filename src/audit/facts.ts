@@ -8,7 +8,6 @@ import { dirname } from 'node:path';
 import type { Image } from '../image/model.js';
 import { ImageFsError, type FsView } from '../image/fsview.js';
 import { analyzeBinaryFile, type BinaryAnalysis } from '../binary/analyze.js';
-import { fileDigest } from '../binary/bytes.js';
 import { GO_CERT_DIRS, GO_CERT_FILES, GO_ZONEINFO_DIRS } from './cacerts.js';
 import { parseGroup, parsePasswd, type GroupEntry, type PasswdEntry } from './passwd.js';
 
@@ -83,25 +82,40 @@ export async function imageFacts(img: Image, view: FsView): Promise<ImageFacts> 
   return facts;
 }
 
+/** argv[0] as configured: Entrypoint[0], else Cmd[0]. */
+function commandOf(img: Image): string | undefined {
+  const c = img.config.config ?? {};
+  return c.Entrypoint?.[0] ?? c.Cmd?.[0];
+}
+
+/** The paths argv[0] may name (each PATH directory for a bare name), to capture on the first read. */
+export function entrypointCandidates(img: Image): string[] {
+  const c = img.config.config ?? {};
+  const command = commandOf(img);
+  if (!command) return [];
+  if (command.startsWith('/')) return [command];
+  if (command.includes('/')) return [`${c.WorkingDir || '/'}/${command}`];
+  return pathDirs(img).map((d) => `${d}/${command}`);
+}
+
+function pathDirs(img: Image): string[] {
+  return (envMap(img.config.config?.Env).PATH ?? DEFAULT_PATH).split(':').filter(Boolean);
+}
+
 /** Finds argv[0] the way the runtime does (PATH for bare names) and analyzes it. */
 export async function entrypointFacts(img: Image, view: FsView): Promise<EntrypointFacts> {
-  const c = img.config.config ?? {};
-  const command = c.Entrypoint?.[0] ?? c.Cmd?.[0];
+  const command = commandOf(img);
   if (!command) return { error: 'the image sets no entrypoint or cmd' };
-  let path: string | undefined;
-  if (command.includes('/')) {
-    path = command.startsWith('/') ? command : `${c.WorkingDir || '/'}/${command}`;
-  } else {
-    const dirs = (envMap(c.Env).PATH ?? DEFAULT_PATH).split(':').filter(Boolean);
-    path = dirs.map((d) => `${d}/${command}`).find((p) => view.isFile(p));
-    if (!path) return { command, error: `${command} is not found on the image's PATH (${dirs.join(':')})` };
-  }
+  const candidates = entrypointCandidates(img);
+  const path = command.includes('/') ? candidates[0] : candidates.find((p) => view.isFile(p));
+  if (!path) return { command, error: `${command} is not found on the image's PATH (${pathDirs(img).join(':')})` };
   let local: string | undefined;
   try {
     const resolved = view.resolve(path);
     if (!view.isFile(resolved)) return { command, path: resolved, error: `${resolved} does not exist in the image (or is not a regular file)` };
-    local = await view.extractFile(resolved);
-    return { command, path: resolved, analysis: await analyzeBinaryFile(local), sha256: await fileDigest(local) };
+    const file = await view.extractFile(resolved);
+    local = file.path;
+    return { command, path: resolved, analysis: await analyzeBinaryFile(local), sha256: file.digest };
   } catch (e) {
     return { command, path, error: (e as Error).message };
   } finally {

@@ -12,7 +12,7 @@ import { analyzeBinaryFile, type BinaryAnalysis } from '../binary/analyze.js';
 import { fileDigest } from '../binary/bytes.js';
 import { UserError } from '../ui/errors.js';
 import { audit } from './checks.js';
-import { entrypointFacts, imageFacts } from './facts.js';
+import { entrypointCandidates, entrypointFacts, imageFacts } from './facts.js';
 import type { BinaryReport, ImageSummary, InspectReport, PlatformReport } from './report.js';
 
 export interface InspectOptions {
@@ -37,9 +37,15 @@ export async function inspectArtifact(a: Artifact, name: string, opts: InspectOp
 }
 
 export async function inspectImage(img: Image, name: string, opts: InspectOptions = {}): Promise<PlatformReport> {
-  const view = await FsView.open(img.layers, opts.limits);
-  const facts = await imageFacts(img, view);
-  const ep = await entrypointFacts(img, view);
+  const view = await FsView.open(img.layers, { ...opts.limits, capture: entrypointCandidates(img) });
+  let facts;
+  let ep;
+  try {
+    facts = await imageFacts(img, view);
+    ep = await entrypointFacts(img, view);
+  } finally {
+    await view.close();
+  }
   const binary: BinaryReport = {
     ...(ep.path ? { path: ep.path } : {}),
     ...(ep.command ? { command: ep.command } : {}),

@@ -3,9 +3,10 @@
  * in containers. The engine and reporters load only when the command runs, so the
  * CLI starts fast enough to lint on every commit.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
+import type { LintConfig } from '../config/lint.js';
 import { ExitCode, UserError } from '../ui/errors.js';
 
 const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
@@ -31,8 +32,9 @@ export function lintCommand(): Command<[string[]]> {
     .exitOverride()
     .addHelpText('after', '\nExit codes: 0 clean, 1 findings at or above --failure-threshold, 2 usage or I/O error.\nPragmas: "# goscratch ignore=GS301,GS104" before an instruction; "# goscratch global ignore=GS204" anywhere.')
     .action(async (paths, opts, cmd) => {
-      const [{ lintText }, { RULES, ruleById }, { formatReport }, { findDockerfiles }] = await Promise.all([
+      const [{ lintText }, { splitLines }, { RULES, ruleById }, { formatReport }, { findDockerfiles }] = await Promise.all([
         import('../lint/engine.js'),
+        import('../lint/model.js'),
         import('../lint/rules/index.js'),
         import('../findings/report/index.js'),
         import('../lint/files.js'),
@@ -61,7 +63,7 @@ export function lintCommand(): Command<[string[]]> {
       for (const file of files) {
         const name = file === '-' ? opts.stdinFilename : displayPath(file);
         const text = file === '-' ? await readStdin() : readText(file);
-        if (format === 'text') sources.set(name, text.split(/\r?\n/));
+        if (format === 'text') sources.set(name, splitLines(text));
         findings.push(...lintText(text, name, {
           ignore: [...opts.ignore, ...config.ignore],
           severity: config.severity,
@@ -80,10 +82,14 @@ export function lintCommand(): Command<[string[]]> {
     });
 }
 
-/** The lint settings from goscratch.yaml; `false` (from --no-config) means defaults. */
-async function readConfig(path: string | false, explicit: boolean) {
-  const { lintConfigSchema, loadLintConfig } = await import('../config/lint.js');
-  return path === false ? lintConfigSchema.parse({}) : loadLintConfig(path, explicit);
+/**
+ * The lint settings from goscratch.yaml; `false` (from --no-config) means defaults.
+ * Without a file the schema (and zod, ~0.2 s to load) is not needed at all.
+ */
+async function readConfig(path: string | false, explicit: boolean): Promise<LintConfig> {
+  if (path === false || (!explicit && !existsSync(path))) return { ignore: [], severity: {}, trustedRegistries: [] };
+  const { loadLintConfig } = await import('../config/lint.js');
+  return loadLintConfig(path, explicit);
 }
 
 function ruleTable(rules: readonly import('../findings/model.js').RuleInfo[]): string {

@@ -1,11 +1,11 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { writeArchive } from '../io/archive.js';
-import { writeLayout } from '../io/layout.js';
-import { createProgress, pullArtifact } from '../io/registry/index.js';
+import { createProgress, pullArtifact, pullIntoLayout, type PullOptions } from '../io/registry/index.js';
 import { imagesOf } from '../image/model.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference } from '../oci/reference.js';
+import type { Platform } from '../oci/types.js';
 import { ExitCode, UserError, errorMessage } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
 import { jobsOption } from './push.js';
@@ -39,28 +39,33 @@ export function pullCommand(): CommandUnknownOpts {
       }
       const format: Format = o.format ?? (/\.tar$/i.test(dest) ? 'tarball' : 'oci-layout');
       const progress = createProgress();
-      let artifact;
-      try {
-        artifact = await pullArtifact(source, {
-          ...(platform ? { platform } : {}),
-          ...(o.jobs ? { jobs: o.jobs } : {}),
-          ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
-          onProgress: (p) => progress.pull(p),
-        });
-      } finally {
-        progress.stop();
-      }
+      const opts: PullOptions = {
+        ...(platform ? { platform } : {}),
+        ...(o.jobs ? { jobs: o.jobs } : {}),
+        ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+        onProgress: (p) => progress.pull(p),
+      };
       // The layout or archive names the image as pulled (tag references only).
       const tags = source.tag && !source.digest ? [source.toString()] : [];
       const out = resolve(dest);
-      if (format === 'tarball') await writeArchive(out, artifact, { tags });
-      else await writeLayout(out, artifact, { tags });
-      const platforms = imagesOf(artifact).map((i) => formatPlatform(i.platform));
+      let pulled: { digest: string; platforms: readonly Platform[] };
+      try {
+        if (format === 'tarball') {
+          const artifact = await pullArtifact(source, opts);
+          await writeArchive(out, artifact, { tags });
+          pulled = { digest: artifact.digest, platforms: imagesOf(artifact).map((i) => i.platform) };
+        } else {
+          pulled = await pullIntoLayout(source, out, { ...opts, tags });
+        }
+      } finally {
+        progress.stop();
+      }
+      const platforms = pulled.platforms.map(formatPlatform);
       log.info(`pulled ${source.toString()} (${platforms.join(', ')}) into ${out}`);
       if (o.json) {
-        process.stdout.write(JSON.stringify({ ref: `${source.name}@${artifact.digest}`, digest: artifact.digest, dest: out, format, platforms }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ref: `${source.name}@${pulled.digest}`, digest: pulled.digest, dest: out, format, platforms }, null, 2) + '\n');
       } else {
-        process.stdout.write(artifact.digest + '\n');
+        process.stdout.write(pulled.digest + '\n');
       }
     });
 }

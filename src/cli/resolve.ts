@@ -2,7 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildAndPush } from '../k8s/publish.js';
-import { resolveManifests, type ResolveResult } from '../k8s/resolve.js';
+import { joinDocuments, resolveManifests, type ResolveResult } from '../k8s/resolve.js';
 import type { ManifestFile } from '../k8s/manifest.js';
 import { UserError, ExitCode } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
@@ -38,7 +38,11 @@ export type ResolvingOptions = ReturnType<ReturnType<typeof resolvingCommand>['o
 export async function runResolve(o: ResolvingOptions): Promise<{ result: ResolveResult; yaml: string }> {
   configureLog({ quiet: Boolean(o.quiet || o.json) });
   const inputs: ManifestFile[] = [];
-  for (const f of o.filename) inputs.push(...(await readInputs(f, Boolean(o.recursive))));
+  for (const f of o.filename) {
+    const found = await readInputs(f, Boolean(o.recursive));
+    if (found.length === 0) throw new UserError(`-f ${f}: no .yaml, .yml or .json files there${o.recursive ? '' : ' (add -R for subdirectories)'}`, ExitCode.usage);
+    inputs.push(...found);
+  }
   const resolveImage = buildAndPush({
     ...(o.pushTo ? { repo: o.pushTo } : {}),
     ...(o.platform ? { platform: o.platform } : {}),
@@ -61,19 +65,6 @@ export function resolveCommand() {
     const { result, yaml } = await runResolve(o);
     process.stdout.write(o.json ? JSON.stringify({ images: result.images, envAdded: result.envAdded, yaml }, null, 2) + '\n' : yaml);
   });
-}
-
-/** Files as one YAML stream: a separator between files unless the next one starts with its own. */
-export function joinDocuments(texts: readonly string[]): string {
-  let out = '';
-  for (const t of texts) {
-    if (out !== '') {
-      if (!out.endsWith('\n')) out += '\n';
-      if (!/^---(\s|$)/.test(t)) out += '---\n';
-    }
-    out += t;
-  }
-  return out;
 }
 
 async function readInputs(path: string, recursive: boolean): Promise<ManifestFile[]> {

@@ -9,7 +9,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Readable, Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
@@ -56,6 +57,27 @@ export const DEFAULT_LIMITS: FsLimits = {
   maxLinks: 40,
 };
 
+export interface OpenOptions extends Partial<FsLimits> {
+  /**
+   * Regular files to copy out while the layers are first read (e.g. the entrypoint
+   * candidates), so extractFile of one of them needs no second pass over its layer.
+   */
+  capture?: readonly string[];
+  /** Most bytes one captured or extracted file may have. */
+  maxFileBytes?: number;
+}
+
+/** A file copied out of the image: where it is on disk and its sha256 digest. */
+export interface ExtractedFile {
+  path: string;
+  digest: string;
+}
+
+interface Captured extends ExtractedFile {
+  layer: number;
+  ordinal: number;
+}
+
 export interface LayerStat {
   digest: string;
   mediaType: string;
@@ -76,17 +98,22 @@ export class FsView {
     /** Oddities met while reading: escaping names, diff_id mismatches, dangling hard links. */
     readonly warnings: readonly string[],
     private readonly limits: FsLimits,
+    private readonly captured: Map<string, Captured>,
+    private readonly maxFileBytes: number,
   ) {}
 
   /** Reads every layer's headers once (contents are streamed past, not kept). */
-  static async open(layers: readonly Layer[], limits: Partial<FsLimits> = {}): Promise<FsView> {
+  static async open(layers: readonly Layer[], opts: OpenOptions = {}): Promise<FsView> {
+    const { capture = [], maxFileBytes = DEFAULT_MAX_FILE, ...limits } = opts;
     const lim = { ...DEFAULT_LIMITS, ...limits };
+    const wanted = new Set(capture.map((p) => normalizeName(p).path));
+    const captured = new Map<string, Captured>();
     const entries = new Map<string, FsEntry>();
     const warnings: string[] = [];
     const stats: LayerStat[] = [];
     for (const [li, layer] of layers.entries()) {
       const where = layerName(li, layer);
-      const stat = await walkLayer(layer, where, lim, async (h, _body, ordinal) => {
+      const stat = await walkLayer(layer, where, lim, async (h, body, ordinal) => {
         const norm = normalizeName(h.name);
         if (norm.escaped) warnings.push(`${where}: entry ${JSON.stringify(h.name)} points outside the root; read as ${norm.path}`);
         const path = norm.path;
@@ -116,11 +143,16 @@ export class FsView {
         const old = entries.get(path);
         if (old && old.type === 'dir' && entry.type !== 'dir') removeTree(entries, path, li + 1, false);
         entries.set(path, entry);
+        if (wanted.has(path) && h.type === 'file' && h.size <= maxFileBytes) {
+          const stale = captured.get(path);
+          if (stale) await rm(dirname(stale.path), { recursive: true, force: true });
+          captured.set(path, { ...(await copyOut(body)), layer: li, ordinal });
+        }
       });
       if (stat.diffId !== layer.diffId) warnings.push(`${where}: uncompressed content ${stat.diffId} does not match its diff_id ${layer.diffId}`);
       stats.push({ digest: layer.digest, mediaType: layer.mediaType, size: layer.size, uncompressedSize: stat.bytes });
     }
-    return new FsView(layers, entries, stats, warnings, lim);
+    return new FsView(layers, entries, stats, warnings, lim, captured, maxFileBytes);
   }
 
   /**
@@ -197,13 +229,28 @@ export class FsView {
 
   /**
    * Copies a file out of the image into a new temporary directory, under a fixed
-   * name (never the name from the archive), and returns its path.
+   * name (never the name from the archive); the caller removes it when done.
    */
-  async extractFile(path: string, maxBytes = 2 ** 31): Promise<string> {
+  async extractFile(path: string, maxBytes = this.maxFileBytes): Promise<ExtractedFile> {
     const e = this.fileEntry(path, maxBytes);
-    const dest = join(tempDir('goscratch-extract-'), 'file');
-    await this.streamEntry(e, createWriteStream(dest, { flags: 'wx', mode: 0o600 }));
-    return dest;
+    const key = this.resolve(path);
+    const hit = this.captured.get(key);
+    if (hit && hit.layer === e.layer && hit.ordinal === e.ordinal) {
+      // Handed over: the caller owns (and removes) the file from now on.
+      this.captured.delete(key);
+      return { path: hit.path, digest: hit.digest };
+    }
+    let out: ExtractedFile | undefined;
+    await this.findEntry(e, async (body) => {
+      out = await copyOut(body);
+    });
+    return out as ExtractedFile;
+  }
+
+  /** Removes the files captured while opening that nobody extracted. */
+  async close(): Promise<void> {
+    for (const c of this.captured.values()) await rm(dirname(c.path), { recursive: true, force: true });
+    this.captured.clear();
   }
 
   private fileEntry(path: string, maxBytes: number): FsEntry {
@@ -215,17 +262,38 @@ export class FsView {
   }
 
   private async streamEntry(e: FsEntry, sink: Writable): Promise<void> {
+    await this.findEntry(e, (body) => pipeline(Readable.from(body), sink));
+  }
+
+  /** Reads the entry's layer up to the entry and hands its body to `use`. */
+  private async findEntry(e: FsEntry, use: (body: EntryBody) => Promise<void>): Promise<void> {
     const layer = this.layers[e.layer] as Layer;
     let found = false;
     await walkLayer(layer, layerName(e.layer, layer), this.limits, async (h, body, ordinal) => {
       if (ordinal !== e.ordinal) return;
       found = true;
       if (h.size !== e.size) throw new ImageFsError(`${layerName(e.layer, layer)} changed while being read`);
-      await pipeline(Readable.from(body), sink);
+      await use(body);
       return 'stop';
     });
     if (!found) throw new ImageFsError(`${e.path} vanished from ${layerName(e.layer, layer)} while being read`);
   }
+}
+
+const DEFAULT_MAX_FILE = 2 ** 31;
+
+/** Writes an entry's bytes to `file` in a fresh temporary directory, hashing them on the way. */
+async function copyOut(body: EntryBody): Promise<ExtractedFile> {
+  const path = join(tempDir('goscratch-extract-'), 'file');
+  const hash = createHash('sha256');
+  const hasher = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  await pipeline(Readable.from(body), hasher, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  return { path, digest: 'sha256:' + hash.digest('hex') };
 }
 
 function layerName(i: number, l: Layer): string {

@@ -3,7 +3,7 @@
  * entries are written in the file's own indentation, in block or flow style to
  * match what is there. Everything outside the edits stays byte for byte.
  */
-import { isMap, isPair, isScalar, isSeq, Scalar, type Node, type YAMLMap } from 'yaml';
+import { isPair, isScalar, isSeq, Scalar, type Node, type YAMLMap } from 'yaml';
 import { columnOf } from './manifest.js';
 
 export interface Edit {
@@ -47,6 +47,11 @@ function afterLine(text: string, node: Node): number {
   return nl < 0 ? text.length : nl + 1;
 }
 
+/** Inserts whole lines at a line start (or at the end of a file without a final newline). */
+function insertLines(text: string, at: number, lines: string, nl: string): Edit {
+  return { start: at, end: at, text: (at === text.length && !text.endsWith('\n') ? nl : '') + lines };
+}
+
 /**
  * Adds env entries to a container map: appended to its `env` list, or as a new `env`
  * key at the end of the container. `seqIndent` is how the file indents list dashes
@@ -64,10 +69,9 @@ export function addEnv(text: string, container: YAMLMap, entries: readonly EnvEn
   }
   if (isSeq(env) && env.items.length > 0) {
     const dash = ' '.repeat(columnOf(text, env.range![0]));
-    const at = afterLine(text, env);
-    return { start: at, end: at, text: (at === text.length && !text.endsWith('\n') ? nl : '') + entries.map((e) => blockEntry(e, dash, nl)).join('') };
+    return insertLines(text, afterLine(text, env), entries.map((e) => blockEntry(e, dash, nl)).join(''), nl);
   }
-  if (container.flow || !container.range) {
+  if (container.flow) {
     const close = text.lastIndexOf('}', container.range![1]);
     return { start: close, end: close, text: `${container.items.length ? ', ' : ''}env: [${entries.map(flowEntry).join(', ')}]` };
   }
@@ -81,7 +85,6 @@ export function addEnv(text: string, container: YAMLMap, entries: readonly EnvEn
     const keyEnd = (envPair.key as Node).range![1];
     return { start: keyEnd, end: at, text: `:${nl}${body}` };
   }
-  if (isMap(env) || (envPair && !isSeq(env))) throw new Error('container env is not a list');
-  const at = afterLine(text, container);
-  return { start: at, end: at, text: (at === text.length && !text.endsWith('\n') ? nl : '') + `${indent}env:${nl}${body}` };
+  if (envPair) throw new Error('container env is not a list');
+  return insertLines(text, afterLine(text, container), `${indent}env:${nl}${body}`, nl);
 }

@@ -45,6 +45,9 @@ export async function resolveManifests(inputs: readonly ManifestFile[], opts: Re
   const first = new Map<string, ImageField>();
   for (const f of fields) if (!first.has(f.package)) first.set(f.package, f);
 
+  // A bad memory limit is found before anything is built or pushed.
+  if (opts.runtimeEnv !== false) for (const f of fields) if (f.container) memoryLimit(f);
+
   const resolved = new Map<string, ResolvedImage>();
   await forEachLimit([...first.values()], opts.jobs ?? 2, async (f) => {
     try {
@@ -91,18 +94,23 @@ function runtimeEntries(f: ImageField, img: ResolvedImage, ratio: number): EnvEn
   const out: EnvEntry[] = [];
   const cpu = stringAt(c, ['resources', 'limits', 'cpu']);
   if (cpu !== undefined && !present.has('GOMAXPROCS') && !handled.GOMAXPROCS) out.push({ name: 'GOMAXPROCS', resource: 'limits.cpu' });
-  const memory = stringAt(c, ['resources', 'limits', 'memory']);
-  if (memory !== undefined && !present.has('GOMEMLIMIT') && !handled.GOMEMLIMIT) {
-    let bytes: number;
-    try {
-      bytes = parseMemory(memory, 'kubernetes');
-    } catch (e) {
-      throw new UserError(`${location(f.file, f.doc, f.container!.range![0])}: resources.limits.memory: ${errorMessage(e)}`, ExitCode.usage);
-    }
+  const bytes = memoryLimit(f);
+  if (bytes !== undefined && !present.has('GOMEMLIMIT') && !handled.GOMEMLIMIT) {
     const value = formatMiB(Math.floor(ratio * bytes));
     if (value !== '0MiB') out.push({ name: 'GOMEMLIMIT', value });
   }
   return out;
+}
+
+/** The container's memory limit in bytes, read as Kubernetes reads it. */
+function memoryLimit(f: ImageField): number | undefined {
+  const memory = stringAt(f.container!, ['resources', 'limits', 'memory']);
+  if (memory === undefined) return undefined;
+  try {
+    return parseMemory(memory, 'kubernetes');
+  } catch (e) {
+    throw new UserError(`${location(f.file, f.doc, f.container!.range![0])}: resources.limits.memory: ${errorMessage(e)}`, ExitCode.usage);
+  }
 }
 
 function envNames(c: YAMLMap): string[] {
@@ -120,6 +128,19 @@ function stringAt(m: YAMLMap, path: string[]): string | undefined {
     node = pair?.value;
   }
   return isScalar(node) && node.value !== null && node.value !== '' ? String(node.source ?? node.value) : undefined;
+}
+
+/** Files as one YAML stream: a separator between files unless the next one starts with its own. */
+export function joinDocuments(texts: readonly string[]): string {
+  let out = '';
+  for (const t of texts) {
+    if (out !== '') {
+      if (!out.endsWith('\n')) out += '\n';
+      if (!/^---(\s|$)/.test(t)) out += '---\n';
+    }
+    out += t;
+  }
+  return out;
 }
 
 async function forEachLimit<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {

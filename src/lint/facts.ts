@@ -2,7 +2,7 @@
  * Facts several rules share: what a COPY/ADD copies where, which user the final
  * stage runs as, where a base image comes from.
  */
-import { chain, chainInstrs, expand, varsAt, type DockerfileModel, type Instr } from './model.js';
+import { chainInstrs, expand, varsAt, type DockerfileModel, type Instr } from './model.js';
 
 /** Sources and destination of a COPY or ADD (exec or shell form). */
 export function copyPaths(instr: Instr): { sources: string[]; dest: string } {
@@ -37,11 +37,6 @@ export function parseUser(model: DockerfileModel, instr: Instr): EffectiveUser {
 
 export function isRoot(user: string): boolean {
   return user === 'root' || /^0+$/.test(user);
-}
-
-/** The base image of the final stage's root stage, as written after ARG expansion. */
-export function finalBaseImage(model: DockerfileModel): string | undefined {
-  return model.final ? chain(model.final)[0]!.image : undefined;
 }
 
 /** Whether a word mentions a path or file in the list (case-insensitive substring). */

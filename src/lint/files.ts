@@ -6,7 +6,7 @@ import { ExitCode, UserError } from '../ui/errors.js';
 /** Directories that hold other people's files or none of the user's Dockerfiles. */
 const SKIP_DIRS = new Set(['node_modules', 'vendor', 'dist']);
 
-export function isDockerfileName(name: string): boolean {
+function isDockerfileName(name: string): boolean {
   if (name.endsWith('.dockerignore')) return false;
   return name === 'Dockerfile' || name === 'Containerfile' || name.startsWith('Dockerfile.') || name.startsWith('Containerfile.') || /\.(Dockerfile|dockerfile|Containerfile)$/.test(name);
 }

@@ -92,7 +92,7 @@ const EXEC_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', '
 
 export function parseDockerfile(text: string): DockerfileModel {
   const ast = DockerfileParser.parse(text);
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   const model: DockerfileModel = {
     lines,
     escape: ast.getEscapeCharacter(),
@@ -119,6 +119,11 @@ export function parseDockerfile(text: string): DockerfileModel {
   }
   model.final = model.stages[model.stages.length - 1];
   return model;
+}
+
+/** Lines as the parser counts them: `\r\n`, `\r` and `\n` all end a line. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
 }
 
 function toInstr(a: AstInstruction, lines: string[]): Instr {
@@ -283,11 +288,6 @@ export function expand(text: string, vars: Map<string, string | undefined>): str
     if (op === '+') return v !== undefined && v !== '' ? (word ?? '') : vars.has(name) && v !== undefined ? '' : m;
     return v ?? m;
   });
-}
-
-/** The span from the start of one span to the end of another. */
-export function spanning(a: Span, b: Span): Span {
-  return { start: a.start, end: b.end };
 }
 
 /** A span on one line, from `character` for `length` characters. */

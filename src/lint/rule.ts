@@ -5,7 +5,7 @@
 import type { RuleInfo, Severity } from '../findings/model.js';
 import type { DockerfileModel, Span } from './model.js';
 
-export const DOCS_BASE = 'https://github.com/goscratch/goscratch/blob/main/docs/rules/';
+const DOCS_BASE = 'https://github.com/goscratch/goscratch/blob/main/docs/rules/';
 
 export interface RuleDoc {
   /** What the rule finds. */

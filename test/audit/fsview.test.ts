@@ -88,11 +88,26 @@ test('names with .. or a leading slash land inside the root and are reported; no
   assert.match(v.warnings[0] ?? '', /points outside the root; read as \/tmp\/goscratch-escape-/);
   assert.ok(v.isFile(`/tmp/${marker}`));
   assert.ok(v.isFile(`/${marker}-mid`));
-  const out = await v.extractFile(`/tmp/${marker}`);
+  const { path: out, digest } = await v.extractFile(`/tmp/${marker}`);
   assert.equal(readFileSync(out, 'utf8'), 'evil');
+  assert.equal(digest, sha256('evil'));
   assert.ok(out.startsWith(tmpdir()));
   assert.deepEqual(readdirSync(dirname(out)), ['file']);
   for (const p of [join(tmpdir(), marker), join(tmpdir(), `${marker}-abs`), join('/', `${marker}-mid`)]) assert.equal(existsSync(p), false, p);
+});
+
+test('files captured on the first read are handed out without a second pass', async () => {
+  const l1 = await rawLayer([{ name: 'app', data: 'old' }]);
+  const l2 = await rawLayer([{ name: 'app', data: 'new' }, { name: 'other', data: 'o' }]);
+  const v = await FsView.open([l1, l2], { capture: ['/app', '/missing'] });
+  const got = await v.extractFile('/app');
+  assert.equal(readFileSync(got.path, 'utf8'), 'new');
+  assert.equal(got.digest, sha256('new'));
+  // Not captured: read from its layer.
+  assert.equal(readFileSync((await v.extractFile('/other')).path, 'utf8'), 'o');
+  await v.close();
+  assert.ok(existsSync(got.path), 'a handed-out file belongs to the caller');
+  await assert.rejects(FsView.open([l1], { capture: ['/app'], maxFileBytes: 1 }).then((x) => x.extractFile('/app')), /more than the 1 goscratch reads/);
 });
 
 test('a truncated layer is a clear error', async () => {

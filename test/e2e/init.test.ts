@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readElfFile } from '../../src/binary/elf.js';
 import { writeArchive } from '../../src/io/archive.js';
+import { execOk } from '../helpers/exec.js';
 import { freePort, waitForHttp } from '../helpers/http.js';
 import { Podman } from '../helpers/podman.js';
 import { processIds } from '../helpers/process.js';
@@ -51,6 +53,23 @@ test('init writes the four files, refuses to overwrite, and --force replaces the
   const bad = await goscratch(['init', '--package', './nope', '--force', app]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /\.\/nope is not a main package .*main packages are \./);
+});
+
+test('the generated Makefile builds a static binary; its other targets expand to the right commands', async (t) => {
+  if (!requireTool(t, 'make', 'go')) return;
+  const dir = await makeTempDir('init-make');
+  t.after(() => removeTree(dir));
+  const app = await helloCopy(dir);
+  assert.equal((await goscratch(['init', '-q', app])).code, 0);
+  await execOk('make', ['-C', app, 'build'], { timeoutMs: 120_000 });
+  const elf = await readElfFile(join(app, 'bin/hello'));
+  assert.equal(elf.static, true);
+  const dry = (await execOk('make', ['-C', app, '-n', 'image', 'docker', 'push', 'IMAGE=registry.example.com/team/hello', 'TAG=v1'])).stdout;
+  assert.match(dry, /^npx goscratch build \. --platform linux\/amd64,linux\/arm64 --tag registry\.example\.com\/team\/hello:v1 --tarball bin\/hello\.tar$/m);
+  assert.match(dry, /^docker build -t registry\.example\.com\/team\/hello:v1 \.$/m);
+  assert.match(dry, /^npx goscratch build \. --platform linux\/amd64,linux\/arm64 --push registry\.example\.com\/team\/hello:v1$/m);
+  await execOk('make', ['-C', app, 'clean']);
+  await assert.rejects(readFile(join(app, 'bin/hello')));
 });
 
 test('the generated Dockerfile passes goscratch lint with zero findings', async (t) => {

@@ -4,7 +4,7 @@
  */
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeModule, EXAMPLES } from '../helpers/fixtures.js';
@@ -108,6 +108,20 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
     assert.notEqual(r.code, 0);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`${bad.replace(/[.\\/]/g, '\\$&')}: document 3, line 32: goscratch://\\./cmd/nope: `));
+  });
+
+  test('-f DIR reads its .yaml/.yml/.json files in name order, -R also subdirectories', async () => {
+    const d = join(dir, 'manifests');
+    await writeModule(d, { 'a.yaml': 'kind: Service # a\n', 'b.yml': '---\nkind: ConfigMap\n', 'notes.txt': 'not yaml\n', 'nested/c.json': '{"kind": "Secret"}\n' }, 'unused');
+    await rm(join(d, 'go.mod'));
+    const flat = await goscratch(['resolve', '-f', d], { cwd: mod });
+    assert.equal(flat.code, 0, flat.stderr);
+    assert.equal(flat.stdout, 'kind: Service # a\n---\nkind: ConfigMap\n');
+    const deep = await goscratch(['resolve', '-R', '-f', d], { cwd: mod });
+    assert.equal(deep.stdout, 'kind: Service # a\n---\nkind: ConfigMap\n---\n{"kind": "Secret"}\n');
+    const none = await goscratch(['resolve', '-f', join(d, 'nested', 'missing')], { cwd: mod });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /-f .*missing: no such file or directory/);
   });
 
   test('apply pipes the resolved manifests to kubectl apply -f -, with the arguments after --', { timeout: 120_000 }, async () => {

@@ -3,11 +3,12 @@
  * goscratch's own image library: nothing can be pulled here, and the generated
  * Dockerfile needs a `golang:*-alpine`-like image with a shell to build in.
  */
-import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { execOk } from '../helpers/exec.js';
+import { exec, execOk } from '../helpers/exec.js';
+import { readElfFile } from '../../src/binary/elf.js';
 import { buildLayer, type LayerEntry } from '../../src/image/layerbuilder.js';
 import { newImage, type Image } from '../../src/image/model.js';
 import { hostPlatform } from '../../src/oci/platform.js';
@@ -37,7 +38,7 @@ async function treeEntries(dir: string, target: string, skip: (rel: string, isDi
 
 async function goEntries(): Promise<LayerEntry[]> {
   const skipSrc = (rel: string, isDir: boolean): boolean =>
-    isDir ? rel === 'cmd' || rel.endsWith('testdata') || rel.split('/').pop() === 'testdata' : rel.endsWith('_test.go');
+    isDir ? rel === 'cmd' || rel.split('/').pop() === 'testdata' : rel.endsWith('_test.go');
   const tooldir = `pkg/tool/linux_${hostPlatform().architecture}`;
   return [
     ...(await treeEntries(join(GOROOT, 'src'), '/usr/local/go/src', skipSrc)),
@@ -58,15 +59,13 @@ async function busyboxEntries(): Promise<LayerEntry[]> {
   ];
 }
 
-/** True when this machine has what the builder image is made of. */
+/** Why this machine lacks what the builder image is made of, or undefined when it has it all. */
 export async function builderSourcesMissing(): Promise<string | undefined> {
   for (const p of [join(GOROOT, 'bin/go'), BUSYBOX, HOST_CA]) {
     if (!(await stat(p).catch(() => undefined))) return `needs ${p} (golang-1.23-go, busybox-static, ca-certificates)`;
   }
   // A dynamically linked busybox cannot run in an image without a libc.
-  const link = await readlink(BUSYBOX).catch(() => undefined);
-  const file = execFileSync('file', ['-L', BUSYBOX], { encoding: 'utf8' });
-  if (!/statically linked/.test(file)) return `needs a static ${BUSYBOX}${link ? ` (it links to ${link})` : ''}: install busybox-static`;
+  if (!(await readElfFile(BUSYBOX)).static) return `needs a static ${BUSYBOX}: install busybox-static`;
   return undefined;
 }
 
@@ -117,17 +116,25 @@ export async function goBuilderImage(): Promise<Image> {
  */
 export async function seedGoBuildCache(app: string, pkg: string, cacheDir: string): Promise<void> {
   const go = join(GOROOT, 'bin/go');
-  const out = await mkdtemp(join(tmpdir(), 'goscratch-seed-'));
-  try {
-    await execOk(go, ['build', '-trimpath', '-ldflags=-s -w', '-tags', 'timetzdata', '-o', join(out, 'app'), pkg], {
-      cwd: app,
-      env: { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: hostPlatform().architecture, GOFLAGS: '', GOTOOLCHAIN: 'local' },
-      timeoutMs: 120_000,
-    });
-  } finally {
-    await rm(out, { recursive: true, force: true });
-  }
   const hostCache = (await execOk(go, ['env', 'GOCACHE'])).stdout.trim();
+  const compile = async (gocache: string): Promise<void> => {
+    const out = await mkdtemp(join(tmpdir(), 'goscratch-seed-'));
+    try {
+      await execOk(go, ['build', '-trimpath', '-ldflags=-s -w', '-tags', 'timetzdata', '-o', join(out, 'app'), pkg], {
+        cwd: app,
+        env: { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: hostPlatform().architecture, GOFLAGS: '', GOTOOLCHAIN: 'local', GOCACHE: gocache },
+        timeoutMs: 120_000,
+      });
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  };
+  await compile(hostCache);
   await mkdir(dirname(cacheDir), { recursive: true });
-  await execOk('cp', ['-al', hostCache, cacheDir]);
+  const linked = await exec('cp', ['-al', hostCache, cacheDir]);
+  if (linked.code !== 0) {
+    // Another file system (e.g. a tmpfs /tmp): compile straight into the cache mount instead.
+    await rm(cacheDir, { recursive: true, force: true });
+    await compile(cacheDir);
+  }
 }

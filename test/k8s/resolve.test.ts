@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import type { BuildInfo } from '../../src/binary/buildinfo.js';
-import { resolveManifests, type ImageResolver } from '../../src/k8s/resolve.js';
+import { joinDocuments, resolveManifests, type ImageResolver } from '../../src/k8s/resolve.js';
 import { UserError } from '../../src/ui/errors.js';
 
 const fixture = (name: string): Promise<string> => readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -94,6 +94,7 @@ test('errors name the file, the document and the line', async () => {
     resolveManifests([{ name: 'm.yaml', text: 'kind: Pod\nspec:\n  containers:\n  - name: x\n    image: goscratch://./cmd/hello\n    resources: {limits: {memory: 512m}}\n' }], { resolveImage }),
     (e: unknown) => e instanceof UserError && /^m\.yaml: document 1, line 4: resources\.limits\.memory: .*'m' is milli.*512Mi/.test(e.message),
   );
+  assert.ok(!resolveImage.calls.includes('./cmd/hello'), 'nothing is built when a memory limit is wrong');
   await assert.rejects(
     resolveManifests([{ name: 'e.yaml', text: 'image: "goscratch://"\n' }], { resolveImage }),
     (e: unknown) => e instanceof UserError && /^e\.yaml: document 1, line 1: "goscratch:\/\/" names no Go package/.test(e.message),
@@ -120,4 +121,40 @@ test('distinct packages resolve in parallel, at most `jobs` at once, and one fai
     return 'x@sha256:' + '0'.repeat(64);
   };
   await assert.rejects(resolveManifests([{ name: 'many.yaml', text }], { resolveImage: failing }), /many\.yaml: document 3, line 17: goscratch:\/\/\.\/c: compile error/);
+});
+
+test('edge layouts: no final newline, a comment after the env list, a block scalar last in env, a List of objects, a flow container', async () => {
+  const resolveImage: ImageResolver = async () => HELLO;
+  const cases: Array<[string, string]> = [
+    [
+      'kind: Pod\nspec:\n  containers:\n  - name: a\n    image: goscratch://./x\n    resources:\n      limits:\n        memory: 1Gi',
+      `kind: Pod\nspec:\n  containers:\n  - name: a\n    image: ${HELLO}\n    resources:\n      limits:\n        memory: 1Gi\n    env:\n    - name: GOMEMLIMIT\n      value: "921MiB"\n`,
+    ],
+    [
+      'kind: Pod\nspec:\n  containers:\n  - name: a\n    image: goscratch://./x\n    env:\n    - name: A\n      value: "1"\n    # trailing note\n    resources:\n      limits:\n        cpu: 1\n',
+      `kind: Pod\nspec:\n  containers:\n  - name: a\n    image: ${HELLO}\n    env:\n    - name: A\n      value: "1"\n    - name: GOMAXPROCS\n      valueFrom:\n        resourceFieldRef:\n          resource: limits.cpu\n    # trailing note\n    resources:\n      limits:\n        cpu: 1\n`,
+    ],
+    [
+      'kind: Pod\nspec:\n  containers:\n  - name: a\n    resources: {limits: {cpu: 1}}\n    env:\n    - name: A\n      value: |\n        multi\n        line\n    image: goscratch://./x\n',
+      `kind: Pod\nspec:\n  containers:\n  - name: a\n    resources: {limits: {cpu: 1}}\n    env:\n    - name: A\n      value: |\n        multi\n        line\n    - name: GOMAXPROCS\n      valueFrom:\n        resourceFieldRef:\n          resource: limits.cpu\n    image: ${HELLO}\n`,
+    ],
+    [
+      'kind: List\nitems:\n- kind: Pod\n  spec:\n    containers:\n      - image: goscratch://./x\n        resources:\n          limits:\n            cpu: 1\n',
+      `kind: List\nitems:\n- kind: Pod\n  spec:\n    containers:\n      - image: ${HELLO}\n        resources:\n          limits:\n            cpu: 1\n        env:\n          - name: GOMAXPROCS\n            valueFrom:\n              resourceFieldRef:\n                resource: limits.cpu\n`,
+    ],
+    [
+      'kind: Pod\nspec:\n  containers:\n  - {name: s, image: goscratch://./x, resources: {limits: {cpu: 1, memory: 64Mi}}}   # flow\n',
+      `kind: Pod\nspec:\n  containers:\n  - {name: s, image: ${HELLO}, resources: {limits: {cpu: 1, memory: 64Mi}}, env: [{name: GOMAXPROCS, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}, {name: GOMEMLIMIT, value: "57MiB"}]}   # flow\n`,
+    ],
+  ];
+  for (const [input, expected] of cases) {
+    const r = await resolveManifests([{ name: 'x.yaml', text: input }], { resolveImage });
+    assert.equal(r.files[0]!.text, expected);
+  }
+});
+
+test('joinDocuments: one stream, a separator between files unless the next starts with its own', () => {
+  assert.equal(joinDocuments(['a: 1\n', 'b: 2\n', '---\nc: 3', 'd: 4\n']), 'a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n');
+  assert.equal(joinDocuments(['only: 1\n']), 'only: 1\n');
+  assert.equal(joinDocuments([]), '');
 });

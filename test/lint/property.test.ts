@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { lintText } from '../../src/lint/engine.js';
+import { splitLines } from '../../src/lint/model.js';
 
 const seed = readFileSync(new URL('../fixtures/seed.Dockerfile', import.meta.url), 'utf8');
 const good = readFileSync(new URL('../fixtures/good.Dockerfile', import.meta.url), 'utf8');
@@ -16,9 +17,11 @@ function lintsCleanly(text: string, budgetMs = 2000): void {
   const start = performance.now();
   const found = lintText(text, 'Dockerfile');
   assert.ok(performance.now() - start < budgetMs, `took ${performance.now() - start} ms`);
+  const lines = splitLines(text).length;
   for (const f of found) {
     assert.match(f.rule, /^GS\d{3}$/);
     assert.ok(Number.isInteger(f.line) && f.line! >= 1 && f.endLine! >= f.line!);
+    assert.ok(f.endLine! <= lines, `finding ends on line ${f.endLine} of ${lines}`);
     assert.ok(typeof f.message === 'string' && f.message.length > 0);
   }
 }

@@ -2,7 +2,8 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../model.js';
 import type { ReportOptions } from './index.js';
 
-const TAB = /\t/g;
+/** Tabs become spaces and control characters `?`, so the marker lines up and the terminal stays sane. */
+const UNPRINTABLE = /[\x00-\x1f\x7f]/g;
 
 /**
  * `file:line:col RULE severity message`, then the source line with a marker under
@@ -14,7 +15,7 @@ export function textReport(findings: readonly Finding[], opts: ReportOptions): s
   const out: string[] = [];
   for (const f of findings) {
     const where = [f.file, f.line, f.column].filter((x) => x !== undefined).join(':');
-    out.push(`${c.bold(where)} ${f.rule} ${paint[f.severity](f.severity)} ${f.message}`);
+    out.push(`${c.bold(where)} ${f.rule} ${paint[f.severity](f.severity)} ${f.message.replace(UNPRINTABLE, '?')}`);
     const lines = f.line === undefined ? undefined : opts.sourceLines?.(f.file);
     if (lines && f.line !== undefined) out.push(...excerpt(lines, f, paint[f.severity]));
     if (f.fix) out.push(`  ${c.dim('fix:')} ${f.fix}`);
@@ -31,7 +32,7 @@ function excerpt(lines: readonly string[], f: Finding, paint: (s: string) => str
   const show = (n: number, from: number, to: number | undefined): string[] => {
     const src = lines[n - 1];
     if (src === undefined) return [];
-    const text = src.replace(TAB, ' ').slice(0, 200);
+    const text = src.slice(0, 200).replace(UNPRINTABLE, (c) => (c === '\t' ? ' ' : '?'));
     const start = Math.min(from, text.length);
     const end = Math.min(to ?? text.length, text.length);
     return [

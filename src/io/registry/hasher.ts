@@ -40,7 +40,6 @@ class HashWorker {
   readonly pending = new Map<number, Pending>();
 
   constructor() {
-    this.worker.unref();
     this.worker.on('error', (e) => {
       for (const p of this.pending.values()) p.failed?.(e);
       this.pending.clear();
@@ -59,10 +58,15 @@ class HashWorker {
         this.pending.delete(m.id);
         p.done?.(m.digest);
       }
+      if (this.pending.size === 0) this.worker.unref();
     });
+    // Adding a 'message' listener refs the worker again: unref last, so an idle pool never keeps the process alive.
+    this.worker.unref();
   }
 
   post(id: number, data: ArrayBuffer | undefined): void {
+    // Keep the process alive while a hash is in flight.
+    this.worker.ref();
     if (data) this.worker.postMessage({ op: 'update', id, data }, [data]);
     else this.worker.postMessage({ op: 'digest', id });
   }

@@ -1,6 +1,6 @@
 // The registry client's public surface.
 export { pushArtifact, pushReferrer, type PushOptions, type PushResult, type ReferrerOptions, type ReferrerResult } from './push.js';
-export { pullArtifact, type PullOptions } from './pull.js';
+export { pullArtifact, pullIntoLayout, type PullOptions } from './pull.js';
 export { checkLogin } from './login.js';
 export { storeCredentials, eraseCredentials, loadCredentials, dockerConfigPath, registryHost, type Credentials } from './credentials.js';
 export { createProgress, type Progress } from './progress.js';

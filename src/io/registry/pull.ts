@@ -4,7 +4,7 @@
  * as it arrives. A mismatch or any other failure removes everything written.
  */
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { digestHex, sha256 } from '../../oci/digest.js';
@@ -13,10 +13,11 @@ import { isIndexMediaType, isManifestMediaType } from '../../oci/mediatypes.js';
 import { formatPlatform, platformMatches } from '../../oci/platform.js';
 import { toReference, type Reference } from '../../oci/reference.js';
 import type { Descriptor, Index, Manifest, Platform } from '../../oci/types.js';
-import { imageFromRaw, indexFromRaw, type Artifact, type Image, type Layer } from '../../image/model.js';
+import { imageFromRaw, imagesOf, indexFromRaw, type Artifact, type Image, type Layer } from '../../image/model.js';
 import { fileLayer } from '../../image/layer.js';
 import { UserError } from '../../ui/errors.js';
-import { tempDir } from '../../ui/fsutil.js';
+import { commitTemp, discardTemp, siblingTemp, tempDir } from '../../ui/fsutil.js';
+import { writeLayout } from '../layout.js';
 import { RegistrySession, type RegistryOptions } from './session.js';
 import { parseJson, Repository, type FetchedManifest } from './repository.js';
 import { RegistryError } from './errors.js';
@@ -29,12 +30,16 @@ export interface PullOptions extends RegistryOptions {
   platform?: Platform;
   /** Blobs downloaded at once (default 4). */
   jobs?: number;
+  /** Directory the layer files go to, named by digest hex (default: a temporary one). */
+  blobDir?: string;
   onProgress?: (p: { digest: string; total: number; received: number; done: boolean }) => void;
 }
 
 interface Puller {
   repo: Repository;
   dir: string;
+  /** Files written so far, removed if the pull fails. */
+  written: string[];
   opts: PullOptions;
 }
 
@@ -80,6 +85,7 @@ async function fetchBlob(p: Puller, d: Descriptor): Promise<string> {
     p.opts.onProgress?.({ digest: d.digest, total: d.size, received, done: true });
   });
   await rename(part, final);
+  p.written.push(final);
   rememberOrigin(d.digest, p.repo.session.registry, p.repo.name);
   return final;
 }
@@ -115,7 +121,7 @@ function pickPlatform(index: Index, want: Platform, name: string): Descriptor {
 export async function pullArtifact(ref: string | Reference, opts: PullOptions = {}): Promise<Artifact> {
   const source = toReference(ref);
   const repo = new Repository(new RegistrySession(source.registry, opts), source.repository, false);
-  const p: Puller = { repo, dir: tempDir('goscratch-pull-'), opts };
+  const p: Puller = { repo, dir: opts.blobDir ?? tempDir('goscratch-pull-'), written: [], opts };
   try {
     const top = await fetchManifest(repo, source.identifier);
     if (isIndexMediaType(top.mediaType)) {
@@ -137,7 +143,48 @@ export async function pullArtifact(ref: string | Reference, opts: PullOptions = 
     }
     return img;
   } catch (e) {
-    await rm(p.dir, { recursive: true, force: true });
+    if (opts.blobDir) await Promise.all(p.written.map((f) => rm(f, { force: true })));
+    else await rm(p.dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+const EMPTY_LAYOUT = { 'oci-layout': '{"imageLayoutVersion":"1.0.0"}', 'index.json': '{"schemaVersion":2,"manifests":[]}' };
+
+/** What was pulled (the artifact itself lives on in the layout). */
+export interface PulledSummary {
+  digest: string;
+  platforms: Platform[];
+}
+
+function summary(a: Artifact): PulledSummary {
+  return { digest: a.digest, platforms: imagesOf(a).map((i) => i.platform) };
+}
+
+/**
+ * Pulls straight into an OCI layout. A new layout is assembled in a temporary sibling
+ * with the layers downloaded into its blobs/ (no second copy) and renamed into place;
+ * an existing layout gets the pulled artifact added.
+ */
+export async function pullIntoLayout(ref: string | Reference, dest: string, opts: PullOptions & { tags?: readonly string[] } = {}): Promise<PulledSummary> {
+  const { tags, ...pullOpts } = opts;
+  const layoutOpts = tags ? { tags } : {};
+  if (await stat(dest).then(() => true, () => false)) {
+    const a = await pullArtifact(ref, pullOpts);
+    await writeLayout(dest, a, layoutOpts);
+    return summary(a);
+  }
+  const tmp = siblingTemp(dest);
+  try {
+    const blobDir = join(tmp, 'blobs', 'sha256');
+    await mkdir(blobDir, { recursive: true });
+    for (const [name, text] of Object.entries(EMPTY_LAYOUT)) await writeFile(join(tmp, name), text);
+    const a = await pullArtifact(ref, { ...pullOpts, blobDir });
+    await writeLayout(tmp, a, layoutOpts);
+    await commitTemp(tmp, dest);
+    return summary(a);
+  } catch (e) {
+    await discardTemp(tmp);
     throw e;
   }
 }

@@ -3,7 +3,7 @@ import { defineRule } from '../rule.js';
 import { hasVariable } from '../shell.js';
 
 /** CGO_ENABLED=0, or an external link forced static, gives a binary that needs no libc. */
-export function isStaticBuild(b: GoCommand): boolean {
+function isStaticBuild(b: GoCommand): boolean {
   if (b.env.get('CGO_ENABLED') === '0') return true;
   const ld = b.flags.ldflags.join(' ');
   return /-extldflags/.test(ld) && /-static\b/.test(ld);

@@ -10,6 +10,7 @@ export default defineRule({
   fix: 'Use exec form with double quotes: `ENTRYPOINT ["/app"]`, `HEALTHCHECK CMD ["/app", "healthcheck"]`.',
   bad: "FROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT /app --serve\nCMD ['--port', '9292']",
   good: 'FROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app", "--serve"]\nCMD ["--port", "9292"]',
+  equivalents: { hadolint: 'DL3025', buildkit: 'JSONArgsRecommended' },
   check(ctx) {
     const final = ctx.model.final;
     if (!final?.scratch) return;

@@ -4,15 +4,21 @@ import { hasVariable } from '../shell.js';
 /** Tag words that move to a new release without the tag changing. */
 const FLOATING = new Set(['latest', 'alpine', 'slim', 'edge', 'stable', 'lts', 'current', 'mainline', 'rolling', 'nightly', 'main', 'master', 'dev', 'unstable', 'testing', 'sid', 'beta', 'rc']);
 
+/** Images whose tag names the toolchain version (`golang:1.23-bookworm`, not `golang:bookworm`). */
+const TOOLCHAINS = new Set(['golang', 'node', 'python', 'rust', 'ruby', 'openjdk', 'eclipse-temurin', 'php', 'gradle', 'maven']);
+
 /** Why an image reference is not pinned, or undefined when it is. */
-export function unpinned(image: string): string | undefined {
+function unpinned(image: string): string | undefined {
   if (image.includes('@sha256:')) return undefined;
   const last = image.slice(image.lastIndexOf('/') + 1);
   const colon = last.indexOf(':');
   if (colon < 0) return 'has no tag, so it means :latest';
   const tag = last.slice(colon + 1);
   if (tag === 'latest') return 'uses :latest';
-  if (!/\d/.test(tag) && tag.split(/[-_.]/).every((p) => FLOATING.has(p))) return `has the tag :${tag}, which names no version`;
+  if (/\d/.test(tag)) return undefined;
+  const repo = last.slice(0, colon).toLowerCase();
+  // A distribution codename pins a release line; on a toolchain image it leaves the toolchain floating.
+  if (tag.split(/[-_.]/).every((p) => FLOATING.has(p)) || TOOLCHAINS.has(repo)) return `has the tag :${tag}, which names no version`;
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import { defineRule } from '../rule.js';
 
 const SECRET_PARTS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'SECRET', 'SECRETS', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATEKEY', 'AUTH']);
 /** Parts before KEY that make it a public identifier, not a secret. */
-const PUBLIC_KEY_PREFIX = new Set(['PUBLIC', 'GPG', 'PGP', 'SIGNING', 'CACHE', 'SORT', 'PRIMARY', 'FOREIGN']);
+const PUBLIC_KEY_PREFIX = new Set(['PUBLIC', 'GPG', 'PGP', 'CACHE', 'SORT', 'PRIMARY', 'FOREIGN']);
 const SECRET_VALUES = [
   /AKIA[0-9A-Z]{16}/,
   /gh[pousr]_[A-Za-z0-9]{30,}/,
@@ -15,7 +15,7 @@ const SECRET_VALUES = [
   /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@$]+@/i,
 ];
 
-export function secretName(name: string): boolean {
+function secretName(name: string): boolean {
   const parts = name.toUpperCase().split(/[_.-]+/);
   if (parts.some((p) => SECRET_PARTS.has(p))) return true;
   const k = parts.lastIndexOf('KEY');

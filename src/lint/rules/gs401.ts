@@ -3,10 +3,16 @@ import { defineRule } from '../rule.js';
 
 export const KEYWORDS = ['FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL'];
 const ALT = KEYWORDS.join('|');
-/** A keyword glued to a closing quote, brace or bracket: `"${USER}"WORKDIR /x`. */
-const GLUED = new RegExp(`["'}\\])](${ALT})(?=\\s|$)`, 'g');
+/**
+ * A keyword glued to a closing quote, brace or bracket: `"${USER}"WORKDIR /x`. A quote
+ * after a space, `[`, `,` or `=` opens a string (`CMD ["echo", "COPY done"]`) instead.
+ */
+const GLUED = new RegExp(`(?:[^\\s\\[,=(]["']|[}\\])])(${ALT})(?=\\s|$)`, 'g');
 /** A continued line that starts with a keyword and an argument: `COPY . .`. */
 const STARTS = new RegExp(`^(\\s*)(${ALT})\\s+\\S`);
+
+/** Instructions whose continued lines may start with a keyword (`ONBUILD` then `RUN`, `HEALTHCHECK` then `CMD`). */
+const CONTINUES_WITH_KEYWORD = new Set(['ONBUILD', 'HEALTHCHECK']);
 
 export default defineRule({
   id: 'GS401',
@@ -24,7 +30,7 @@ export default defineRule({
         if (instr.heredocLines.has(l)) continue;
         const text = lines[l] ?? '';
         if (/^\s*#/.test(text) && l > instr.span.start.line) continue;
-        const hit = swallowed(text, l > instr.span.start.line);
+        const hit = swallowed(text, l > instr.span.start.line && !CONTINUES_WITH_KEYWORD.has(instr.keyword));
         if (!hit) continue;
         ctx.report(
           { start: instr.span.start, end: lineSpan(l, hit.index, hit.keyword.length).end },
@@ -38,7 +44,7 @@ export default defineRule({
 });
 
 function swallowed(text: string, continued: boolean): { keyword: string; index: number } | undefined {
-  for (const m of text.matchAll(GLUED)) return { keyword: m[1]!, index: m.index + 1 };
+  for (const m of text.matchAll(GLUED)) return { keyword: m[1]!, index: m.index + m[0].length - m[1]!.length };
   if (!continued) return undefined;
   const s = STARTS.exec(text);
   return s ? { keyword: s[2]!, index: s[1]!.length } : undefined;
