@@ -45,7 +45,7 @@ export function audit(s: AuditSubject): Finding[] {
     checkSupported(go, s.today ?? new Date(), emit);
   }
   if (s.image) checkPorts(s.image, emit);
-  return out;
+  return out.sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
 function checkLoader(img: ImageFacts, bin: BinaryAnalysis, path: string, emit: Emit): void {

@@ -10,10 +10,10 @@ const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
-export function inspectCommand(): Command<[string]> {
+export function inspectCommand(): Command<[string | undefined]> {
   return new Command('inspect')
     .description('Audit an image or Go binary for what fails at run time: loader, CPU, user, CA certificates, zoneinfo, GOMAXPROCS/GOMEMLIMIT; prints ELF facts and Go build info')
-    .argument('<src>', 'OCI layout dir[:tag], archive tarball, registry reference, or ELF file (force with oci:, archive:, docker://, file:)')
+    .argument('[src]', 'OCI layout dir[:tag], archive tarball, registry reference, or ELF file (force with oci:, archive:, docker://, file:)')
     .option('--platform <os/arch[/variant]>', 'inspect only this platform of a multi-platform image')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github'] as const).default('text' as const))
     .option('--json', 'same as --format json')
@@ -34,6 +34,7 @@ export function inspectCommand(): Command<[string]> {
         process.stdout.write(format === 'json' ? JSON.stringify(AUDIT_RULES, null, 2) + '\n' : AUDIT_RULES.map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.title}\n`).join(''));
         return;
       }
+      if (!src) throw new UserError('missing SRC: give an OCI layout directory, an archive, a registry reference or an ELF file', ExitCode.usage);
       for (const id of opts.ignore) {
         if (!AUDIT_RULES.some((r) => r.id === id)) throw new UserError(`unknown rule ${id}: goscratch inspect --list-rules shows the rule ids`, ExitCode.usage);
       }

@@ -4,7 +4,7 @@
  * -buildmode, -o, and the BuildKit cache mounts of their RUN.
  */
 import { chain, expand, stageByRef, varsAt, workdirAt, type DockerfileModel, type Instr, type Stage } from './model.js';
-import { shellCommands } from './shell.js';
+import { commandsOf } from './shell.js';
 
 export interface GoCommand {
   /** `build`, `install`, `get`, `run`, `mod`, ... */
@@ -62,7 +62,7 @@ function goCommandsOf(model: DockerfileModel, stage: Stage, instr: Instr): GoCom
   const base = varsAt(model, instr);
   const env = new Map(base);
   const source = new Map<string, 'prefix' | 'export' | 'image'>([...base.keys()].map((k) => [k, 'image']));
-  const cmds = instr.exec ? [{ assigns: new Map<string, string>(), words: instr.exec }] : shellCommands(instr.text);
+  const cmds = commandsOf(instr);
   const out: GoCommand[] = [];
   for (const c of cmds) {
     const [cmd, ...rest] = c.words;

@@ -257,22 +257,25 @@ export function varsAt(model: DockerfileModel, instr: Instr): Map<string, string
 const varsCache = new WeakMap<Instr, Map<string, string | undefined>>();
 
 function computeVars(model: DockerfileModel, instr: Instr): Map<string, string | undefined> {
-  const vars = new Map<string, string | undefined>();
   const stage = instr.stage;
   if (!stage) return new Map(model.globalArgs);
+  // ENV carries from stage to stage; each stage's ARGs are its own. ENV wins over an ARG of the same name.
+  const env = new Map<string, string | undefined>();
   for (const s of chain(stage)) {
+    const args = new Map<string, string | undefined>();
+    const scope = (): Map<string, string | undefined> => new Map([...args, ...env]);
     for (const i of s.instrs) {
-      if (i === instr) return vars;
-      if (i.keyword === 'ENV') for (const p of i.props) vars.set(p.name, p.value === null ? undefined : expand(p.value, vars));
-      if (i.keyword === 'ARG' && s === stage) {
-        for (const p of i.props) {
-          if (vars.has(p.name) && p.value === null) continue;
-          vars.set(p.name, p.value === null ? model.globalArgs.get(p.name) : expand(p.value, vars));
-        }
+      if (i === instr) return scope();
+      if (i.keyword === 'ENV') for (const p of i.props) env.set(p.name, p.value === null ? undefined : expand(p.value, scope()));
+      if (i.keyword !== 'ARG') continue;
+      for (const p of i.props) {
+        if (args.has(p.name) && p.value === null) continue;
+        args.set(p.name, p.value === null ? model.globalArgs.get(p.name) : expand(p.value, scope()));
       }
     }
+    if (s === stage) return scope();
   }
-  return vars;
+  return env;
 }
 
 /**

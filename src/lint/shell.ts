@@ -104,6 +104,21 @@ function toCommand(all: string[]): ShellCommand {
   return { assigns, words };
 }
 
+const commandCache = new WeakMap<object, ShellCommand[]>();
+
+/**
+ * The commands of a RUN-like instruction: its exec form as one command, or its shell
+ * text split into commands. Several rules ask for the same RUN; it is split once.
+ */
+export function commandsOf(instr: { exec: string[] | null; text: string }): ShellCommand[] {
+  let cmds = commandCache.get(instr);
+  if (!cmds) {
+    cmds = instr.exec ? [{ assigns: new Map(), words: instr.exec }] : shellCommands(instr.text);
+    commandCache.set(instr, cmds);
+  }
+  return cmds;
+}
+
 /** Whether a value depends on a variable (`$X`, `${X}`) rather than being literal. */
 export function hasVariable(value: string): boolean {
   return /\$(\{|[A-Za-z_])/.test(value);

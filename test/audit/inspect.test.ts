@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { inspectArtifact, inspectImage } from '../../src/audit/inspect.js';
 import { newIndex } from '../../src/image/model.js';
 import type { Finding } from '../../src/findings/model.js';
+import type { BinaryAnalysis } from '../../src/binary/analyze.js';
 import { requireTool } from '../helpers/tools.js';
-import { AUTOMAXPROCS_STUB, HELLO, NET_PROGRAM, USES_AUTOMAXPROCS, buildGo, goMod, goModWithAutomaxprocs } from '../binary/gobuild.js';
+import { AUTOMAXPROCS_STUB, HELLO, MINIMAL, NET_PROGRAM, USES_AUTOMAXPROCS, buildGo, goMod, goModWithAutomaxprocs } from '../binary/gobuild.js';
 import { testImage } from './images.js';
 
 const rules = (fs: readonly Finding[]): string[] => fs.map((f) => f.rule).sort();
@@ -62,7 +63,7 @@ test('GS501: a cgo binary in scratch names the loader it lacks', async (t) => {
 
 test('GS502: an arm64 binary in an amd64-labelled image', async (t) => {
   if (!requireTool(t, 'go')) return;
-  const bin = await buildGo({ files: { 'go.mod': goMod(), 'main.go': HELLO }, env: { GOARCH: 'arm64' }, args: ['-ldflags=-s -w'] });
+  const bin = await buildGo({ files: { 'go.mod': goMod(), 'main.go': MINIMAL }, env: { GOARCH: 'arm64' }, args: ['-ldflags=-s -w'] });
   const r = await inspectImage(await testImage({ binary: bin, arch: 'amd64' }), 'x', { today: TODAY });
   const f = r.findings.find((x) => x.rule === 'GS502');
   assert.ok(f);
@@ -109,7 +110,7 @@ test('GS506/GS507: crypto/tls without CA certificates, LoadLocation without zone
   assert.ok(bare.findings.some((f) => f.rule === 'GS507' && f.severity === 'info'));
   const full = await inspectImage(await testImage({ binary: bin, ca: true, extra: [{ type: 'file', path: '/usr/share/zoneinfo/UTC', mode: 0o444, data: Buffer.from('TZif') }] }), 'x', { today: TODAY });
   assert.ok(!full.findings.some((f) => f.rule === 'GS506' || f.rule === 'GS507'), JSON.stringify(full.findings));
-  const tz = await buildGo({ files: { 'go.mod': goMod(), 'main.go': TLS_ZONES }, args: ['-ldflags=-s -w', '-tags=timetzdata'] });
+  const tz = await buildGo({ files: { 'go.mod': goMod(), 'main.go': TLS_ZONES.replace('"time"\n', '"time"\n\t_ "time/tzdata"\n') }, args: ['-ldflags=-s -w'] });
   const embedded = await inspectImage(await testImage({ binary: tz, ca: true }), 'x', { today: TODAY });
   assert.ok(!embedded.findings.some((f) => f.rule === 'GS507'));
 });
@@ -143,7 +144,7 @@ test('entrypoint problems are reported, not thrown', async (t) => {
 test('an index is inspected per platform', async (t) => {
   if (!requireTool(t, 'go')) return;
   const amd = await testImage({ binary: await hello() });
-  const arm = await testImage({ binary: await buildGo({ files: { 'go.mod': goMod(), 'main.go': HELLO }, env: { GOARCH: 'arm64' }, args: ['-ldflags=-s -w'] }), arch: 'arm64' });
+  const arm = await testImage({ binary: await buildGo({ files: { 'go.mod': goMod(), 'main.go': MINIMAL }, env: { GOARCH: 'arm64' }, args: ['-ldflags=-s -w'] }), arch: 'arm64' });
   const r = await inspectArtifact(newIndex([amd, arm]), 'multi', { today: TODAY });
   assert.equal(r.kind, 'index');
   assert.deepEqual(r.platforms.map((p) => p.platform), ['linux/amd64', 'linux/arm64']);
@@ -151,4 +152,21 @@ test('an index is inspected per platform', async (t) => {
   assert.ok(r.findings.every((f) => f.file.startsWith('multi (linux/')));
   const one = await inspectArtifact(newIndex([amd, arm]), 'multi', { today: TODAY, platform: { os: 'linux', architecture: 'arm64' } });
   assert.deepEqual(one.platforms.map((p) => p.platform), ['linux/arm64']);
+});
+
+test('the rule table lists GS501-GS511 with the severities the findings use', async () => {
+  const { AUDIT_RULES } = await import('../../src/audit/rules.js');
+  assert.deepEqual(AUDIT_RULES.map((r) => r.id), ['GS501', 'GS502', 'GS503', 'GS504', 'GS505', 'GS506', 'GS507', 'GS508', 'GS509', 'GS510', 'GS511']);
+  assert.deepEqual(AUDIT_RULES.map((r) => r.severity), ['error', 'error', 'error', 'warning', 'error', 'warning', 'info', 'warning', 'info', 'warning', 'info']);
+});
+
+test('GS508 with Go >= 1.25: silent by default, present when the go line or GODEBUG turns it off', async () => {
+  const { audit } = await import('../../src/audit/checks.js');
+  const go = (godebug?: string) => ({ goVersion: 'go1.25.1', path: 'x', deps: [], settings: godebug ? [{ key: 'DefaultGODEBUG', value: godebug }] : [] });
+  const bin = (g: ReturnType<typeof go>): BinaryAnalysis => ({ size: 1, elf: { class: 64, bigEndian: false, type: 'exec', machine: 62, machineName: 'x86-64', goarch: 'amd64', needed: [], pie: false, stripped: true, debugInfo: false, static: true }, goStatus: 'go', go: g });
+  const has508 = (b: BinaryAnalysis, env?: Record<string, string>) => audit({ file: 'x', binary: b, ...(env ? { image: { user: '1', env, exposedPorts: [], architecture: 'amd64', isFile: () => false } } : {}), today: TODAY }).some((f) => f.rule === 'GS508');
+  assert.equal(has508(bin(go())), false);
+  assert.equal(has508(bin(go('asynctimerchan=1,containermaxprocs=0,updatemaxprocs=0'))), true);
+  assert.equal(has508(bin(go()), { GODEBUG: 'containermaxprocs=0' }), true);
+  assert.equal(has508(bin(go('containermaxprocs=0')), { GOMAXPROCS: '2' }), false);
 });

@@ -7,7 +7,7 @@ import { buildSetting, formatModinfo, parseModinfo, type BuildInfo } from '../..
 import { goQuote, goUnquote } from '../../src/binary/goquote.js';
 import { execOk } from '../helpers/exec.js';
 import { requireTool, toolPath } from '../helpers/tools.js';
-import { AUTOMAXPROCS_STUB, HELLO, NET_PROGRAM, USES_AUTOMAXPROCS, buildGo, goMod, goModWithAutomaxprocs, type GoProgram } from './gobuild.js';
+import { AUTOMAXPROCS_STUB, HELLO, MINIMAL, NET_PROGRAM, USES_AUTOMAXPROCS, buildGo, goMod, goModWithAutomaxprocs, type GoProgram } from './gobuild.js';
 
 const TLS_AND_ZONES = `package main
 
@@ -30,8 +30,8 @@ const programs: Record<string, GoProgram> = {
   stripped: { files: { 'go.mod': goMod(), 'main.go': HELLO }, args: ['-ldflags=-s -w -X "main.v=1 2"', '-trimpath', '-tags=netgo osusergo'] },
   cgo: { files: { 'go.mod': goMod(), 'main.go': NET_PROGRAM }, env: { CGO_ENABLED: '1' } },
   pie: { files: { 'go.mod': goMod(), 'main.go': HELLO }, args: ['-buildmode=pie'] },
-  arm64: { files: { 'go.mod': goMod(), 'main.go': HELLO }, env: { GOARCH: 'arm64' } },
-  arm: { files: { 'go.mod': goMod(), 'main.go': HELLO }, env: { GOARCH: 'arm', GOARM: '6' } },
+  arm64: { files: { 'go.mod': goMod(), 'main.go': MINIMAL }, env: { GOARCH: 'arm64' }, args: ['-ldflags=-s -w'] },
+  arm: { files: { 'go.mod': goMod(), 'main.go': MINIMAL }, env: { GOARCH: 'arm', GOARM: '6' }, args: ['-ldflags=-s -w'] },
   replaced: { files: { 'go.mod': goModWithAutomaxprocs(), 'main.go': USES_AUTOMAXPROCS, ...AUTOMAXPROCS_STUB }, git: true },
   tls: { files: { 'go.mod': goMod('example.com/tls', '1.21'), 'main.go': TLS_AND_ZONES }, args: ['-ldflags=-s -w'] },
 };
@@ -125,4 +125,51 @@ test('modinfo parsing rejects malformed lines and reads quoted settings', () => 
   assert.throws(() => parseModinfo('bogus\tline\n'), /unknown line kind/);
   assert.equal(goUnquote(goQuote('a "b"\n\t\u00e9\u0001')), 'a "b"\n\t\u00e9\u0001');
   assert.equal(goQuote('-X "main.v=1 2"'), '"-X \\"main.v=1 2\\""');
+});
+
+/** A minimal ELF64 with one writable PT_LOAD holding a pre-1.18 (pointer format) build info blob. */
+function oldFormatElf(version: string, modinfo: string): Buffer {
+  const base = 0x400000;
+  const b = Buffer.alloc(1024);
+  b.write('\x7fELF', 0, 'latin1');
+  b[4] = 2; // 64-bit
+  b[5] = 1; // little endian
+  b[6] = 1;
+  b.writeUInt16LE(2, 16); // ET_EXEC
+  b.writeUInt16LE(62, 18); // x86-64
+  b.writeBigUInt64LE(64n, 32); // e_phoff
+  b.writeUInt16LE(56, 54);
+  b.writeUInt16LE(1, 56);
+  // PT_LOAD, PF_R|PF_W, offset 0, vaddr base, filesz = memsz = whole file.
+  b.writeUInt32LE(1, 64);
+  b.writeUInt32LE(6, 68);
+  b.writeBigUInt64LE(BigInt(base), 80);
+  b.writeBigUInt64LE(1024n, 96);
+  b.writeBigUInt64LE(1024n, 104);
+  // The blob at offset 128: magic, pointer size 8, flags 0, then two pointers to string headers.
+  b.write('\xff Go buildinf:', 128, 'latin1');
+  b[142] = 8;
+  b[143] = 0;
+  b.writeBigUInt64LE(BigInt(base + 160), 144);
+  b.writeBigUInt64LE(BigInt(base + 176), 152);
+  const mod = '0123456789abcdef' + modinfo + '\n' + 'fedcba9876543210';
+  b.writeBigUInt64LE(BigInt(base + 192), 160);
+  b.writeBigUInt64LE(BigInt(version.length), 168);
+  b.writeBigUInt64LE(BigInt(base + 256), 176);
+  b.writeBigUInt64LE(BigInt(mod.length), 184);
+  b.write(version, 192, 'latin1');
+  b.write(mod, 256, 'latin1');
+  return b;
+}
+
+test('the pre-1.18 pointer format is read too', () => {
+  const a = analyzeSource(bufferSource(oldFormatElf('go1.16.15', 'path\texample.com/old\nmod\texample.com/old\t(devel)\t\ndep\tgolang.org/x/sys\tv0.1.0\th1:abc=')));
+  assert.equal(a.goStatus, 'go');
+  assert.equal(a.go?.goVersion, 'go1.16.15');
+  assert.equal(a.go?.path, 'example.com/old');
+  assert.deepEqual(a.go?.deps, [{ path: 'golang.org/x/sys', version: 'v0.1.0', sum: 'h1:abc=' }]);
+  // A version that is not Go's is rejected as invalid build info.
+  const bad = analyzeSource(bufferSource(oldFormatElf('hello', '')));
+  assert.equal(bad.goStatus, 'invalid-buildinfo');
+  assert.match(bad.goError ?? '', /does not start with "go"/);
 });

@@ -29,6 +29,12 @@ import "fmt"
 func main() { fmt.Println("hello") }
 `;
 
+/** The smallest program: only the runtime, so cross-compiling it stays quick on a cold cache. */
+export const MINIMAL = `package main
+
+func main() { println("hello") }
+`;
+
 export const NET_PROGRAM = `package main
 
 import (

@@ -10,7 +10,7 @@ import { Buildah } from '../helpers/buildah.js';
 import { goscratch } from '../helpers/run.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
 import { needTools } from '../helpers/tools.js';
-import { HELLO, NET_PROGRAM, buildGo, goMod } from '../binary/gobuild.js';
+import { HELLO, MINIMAL, NET_PROGRAM, buildGo, goMod } from '../binary/gobuild.js';
 import { testImage } from '../audit/images.js';
 import { errorsOf, validateCycloneDx, validateSpdx } from '../audit/schemas.js';
 import type { InspectReport } from '../../src/audit/report.js';
@@ -76,7 +76,7 @@ describe('goscratch inspect and sbom from the command line', needTools('go', 'gc
   });
 
   test('an arm64 binary in an amd64-labelled buildah image: GS502', async () => {
-    const bin = await buildGo({ files: { 'go.mod': goMod(), 'main.go': HELLO }, env: { GOARCH: 'arm64' }, args: ['-ldflags=-s -w'] });
+    const bin = await buildGo({ files: { 'go.mod': goMod(), 'main.go': MINIMAL }, env: { GOARCH: 'arm64' }, args: ['-ldflags=-s -w'] });
     const { layout } = await buildahImage('arm', bin, 'linux/amd64');
     const r = await goscratch(['inspect', '--json', layout]);
     assert.equal(r.code, 1);

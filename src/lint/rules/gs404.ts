@@ -1,6 +1,5 @@
-import { type Instr } from '../model.js';
 import { defineRule } from '../rule.js';
-import { shellCommands, type ShellCommand } from '../shell.js';
+import { commandsOf, type ShellCommand } from '../shell.js';
 
 const isApk = (c: ShellCommand, sub: string): boolean => c.words[0] === 'apk' && c.words.includes(sub);
 const isAptInstall = (c: ShellCommand): boolean => (c.words[0] === 'apt-get' || c.words[0] === 'apt') && c.words.includes('install');
@@ -34,7 +33,3 @@ export default defineRule({
     }
   },
 });
-
-function commandsOf(instr: Instr): ShellCommand[] {
-  return instr.exec ? [{ assigns: new Map(), words: instr.exec }] : shellCommands(instr.text);
-}
