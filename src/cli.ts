@@ -4,21 +4,10 @@
  * it parses flags, calls the library and prints. Errors the user can fix print as
  * one message, without a stack trace; exit codes are in ui/errors.ts.
  */
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import pc from 'picocolors';
 import { ExitCode, UserError, errorMessage } from './ui/errors.js';
 import { isInteractive } from './ui/log.js';
-import { buildCommand } from './cli/build.js';
-import { pushCommand } from './cli/push.js';
-import { pullCommand } from './cli/pull.js';
-import { loginCommand } from './cli/login.js';
-import { logoutCommand } from './cli/logout.js';
-import { initCommand } from './cli/init.js';
-import { resolveCommand } from './cli/resolve.js';
-import { applyCommand } from './cli/apply.js';
-import { lintCommand } from './cli/lint.js';
-import { inspectCommand } from './cli/inspect.js';
-import { sbomCommand } from './cli/sbom.js';
 import { VERSION } from './version.js';
 
 const program = new Command('goscratch')
@@ -27,7 +16,24 @@ const program = new Command('goscratch')
   .showHelpAfterError()
   .exitOverride();
 
-for (const c of [buildCommand(), pushCommand(), pullCommand(), loginCommand(), logoutCommand(), initCommand(), resolveCommand(), applyCommand(), lintCommand(), inspectCommand(), sbomCommand()]) program.addCommand(c);
+// Each command's module (and what it imports) loads only when that command runs, so
+// `goscratch lint` does not pay for the registry client or the build pipeline.
+const commands: Record<string, () => Promise<CommandUnknownOpts>> = {
+  build: async () => (await import('./cli/build.js')).buildCommand(),
+  push: async () => (await import('./cli/push.js')).pushCommand(),
+  pull: async () => (await import('./cli/pull.js')).pullCommand(),
+  login: async () => (await import('./cli/login.js')).loginCommand(),
+  logout: async () => (await import('./cli/logout.js')).logoutCommand(),
+  init: async () => (await import('./cli/init.js')).initCommand(),
+  lint: async () => (await import('./cli/lint.js')).lintCommand(),
+  inspect: async () => (await import('./cli/inspect.js')).inspectCommand(),
+  sbom: async () => (await import('./cli/sbom.js')).sbomCommand(),
+  resolve: async () => (await import('./cli/resolve.js')).resolveCommand(),
+  apply: async () => (await import('./cli/apply.js')).applyCommand(),
+};
+const requested = process.argv[2];
+const load = requested && Object.hasOwn(commands, requested) ? [commands[requested]!] : Object.values(commands);
+for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c);
 
 process.on('SIGINT', () => process.exit(ExitCode.interrupted));
 process.on('SIGTERM', () => process.exit(ExitCode.interrupted));

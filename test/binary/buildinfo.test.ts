@@ -27,9 +27,9 @@ func main() {
 
 const programs: Record<string, GoProgram> = {
   static: { files: { 'go.mod': goMod(), 'main.go': HELLO } },
-  stripped: { files: { 'go.mod': goMod(), 'main.go': HELLO }, args: ['-ldflags=-s -w -X "main.v=1 2"', '-trimpath', '-tags=netgo osusergo'] },
+  stripped: { files: { 'go.mod': goMod(), 'main.go': MINIMAL }, args: ['-ldflags=-s -w -X "main.v=1 2"', '-trimpath', '-tags=netgo osusergo'] },
   cgo: { files: { 'go.mod': goMod(), 'main.go': NET_PROGRAM }, env: { CGO_ENABLED: '1' } },
-  pie: { files: { 'go.mod': goMod(), 'main.go': HELLO }, args: ['-buildmode=pie'] },
+  pie: { files: { 'go.mod': goMod(), 'main.go': MINIMAL }, args: ['-buildmode=pie'] },
   arm64: { files: { 'go.mod': goMod(), 'main.go': MINIMAL }, env: { GOARCH: 'arm64' }, args: ['-ldflags=-s -w'] },
   arm: { files: { 'go.mod': goMod(), 'main.go': MINIMAL }, env: { GOARCH: 'arm', GOARM: '6' }, args: ['-ldflags=-s -w'] },
   replaced: { files: { 'go.mod': goModWithAutomaxprocs(), 'main.go': USES_AUTOMAXPROCS, ...AUTOMAXPROCS_STUB }, git: true },
