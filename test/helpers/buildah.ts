@@ -2,26 +2,16 @@
  * buildah with a private vfs store (see containers-conf.ts) and chroot isolation, for
  * comparing against `FROM scratch` builds and for writing their result as an OCI layout.
  */
-import { exec, execOk, type ExecOptions, type ExecResult } from './exec.js';
+import { BoundTool } from './exec.js';
 import { containersEnv, type ContainersEnv } from './containers-conf.js';
 
-export class Buildah {
-  private constructor(private readonly store: ContainersEnv) {}
+export class Buildah extends BoundTool {
+  private constructor(private readonly store: ContainersEnv) {
+    super('buildah', store.env);
+  }
 
   static async create(): Promise<Buildah> {
     return new Buildah(await containersEnv('buildah'));
-  }
-
-  get env(): Record<string, string> {
-    return this.store.env;
-  }
-
-  exec(args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return exec('buildah', args, { ...opts, env: { ...this.store.env, ...opts.env } });
-  }
-
-  ok(args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return execOk('buildah', args, { ...opts, env: { ...this.store.env, ...opts.env } });
   }
 
   /** `buildah bud` of `dockerfile` (default `<context>/Dockerfile`) into the local store as `tag`. */

@@ -2,7 +2,7 @@
  * What podman and the docker client share: the same load / run / logs / rm commands.
  * podman.ts and dockerd.ts point this at their private store or daemon.
  */
-import { exec, execOk, type ExecOptions, type ExecResult } from './exec.js';
+import { BoundTool } from './exec.js';
 import { pidGone } from './process.js';
 
 export interface RunOptions {
@@ -26,24 +26,14 @@ export interface EngineContainer {
   stop(): Promise<void>;
 }
 
-export class ContainerEngine {
+export class ContainerEngine extends BoundTool {
   constructor(
-    /** The client binary. */
-    readonly bin: string,
-    /** Environment that selects the private store or daemon. */
-    readonly env: Record<string, string>,
+    bin: string,
+    env: Record<string, string>,
     /** `rm` flags that kill without a grace period. */
     private readonly rmForce: readonly string[],
-  ) {}
-
-  /** Runs the client with `args`; never throws for a non-zero exit. */
-  exec(args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return exec(this.bin, args, { ...opts, env: { ...this.env, ...opts.env } });
-  }
-
-  /** Runs the client with `args`; throws with its output unless it exits 0. */
-  ok(args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return execOk(this.bin, args, { ...opts, env: { ...this.env, ...opts.env } });
+  ) {
+    super(bin, env);
   }
 
   /** `load -i file`; returns the names reported as loaded (`Loaded image: name`). */

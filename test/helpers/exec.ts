@@ -75,3 +75,21 @@ export async function execOk(cmd: string, args: readonly string[], opts: ExecOpt
   }
   return r;
 }
+
+/** A tool bound to an environment (a private store, a daemon's socket), run through exec/execOk. */
+export class BoundTool {
+  constructor(
+    readonly bin: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  /** Runs the tool with `args`; never throws for a non-zero exit. */
+  exec(args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return exec(this.bin, args, { ...opts, env: { ...this.env, ...opts.env } });
+  }
+
+  /** Runs the tool with `args`; throws with its output unless it exits 0. */
+  ok(args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return execOk(this.bin, args, { ...opts, env: { ...this.env, ...opts.env } });
+  }
+}

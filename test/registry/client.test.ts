@@ -181,9 +181,22 @@ describe('transport', () => {
     for (const h of ['registry.example.com', '10.0.0.1:5000', '128.0.0.1']) assert.equal(isLoopback(h), false, h);
   });
 
-  it('falls back to plain HTTP on loopback after HTTPS fails', async () => {
+  it('uses plain HTTP on loopback, and HTTPS when the server there speaks TLS', async () => {
     const s = new RegistrySession(`127.0.0.1:${port}`);
     assert.deepEqual(await s.ping(), { base: `http://127.0.0.1:${port}` });
+    // A TLS server answers a plain request with 400: the next try is HTTPS (which
+    // fails here on the self-signed certificate, as it must without --insecure-registry).
+    const tlsPort = await freePort();
+    const tls = createServer((_req, res) => res.writeHead(400).end('Client sent an HTTP request to an HTTPS server.'));
+    await new Promise<void>((r) => tls.listen(tlsPort, '127.0.0.1', r));
+    try {
+      const seenSchemes: string[] = [];
+      tls.on('request', (req) => seenSchemes.push(req.url ?? ''));
+      await assert.rejects(new RegistrySession(`127.0.0.1:${tlsPort}`, { retry: { stallMs: 2000 } }).ping());
+      assert.deepEqual(seenSchemes, ['/v2/']);
+    } finally {
+      await new Promise<void>((r) => tls.close(() => r()));
+    }
   });
 
   it('refuses a Docker schema 1 manifest with a clear message', async () => {
@@ -219,7 +232,7 @@ describe('transport', () => {
       proxied.length = 0;
       const insecure = new RegistrySession(host, { env, insecureRegistries: ['registry.test'] });
       assert.deepEqual(await insecure.ping(), { base: `http://${host}` });
-      assert.deepEqual(proxied, [`CONNECT ${host}`, `GET http://${host}/v2/`]);
+      assert.deepEqual(proxied, [`GET http://${host}/v2/`]);
       // Loopback registries never go through the proxy.
       proxied.length = 0;
       await new RegistrySession(`127.0.0.1:${port}`, { env }).ping();

@@ -7,8 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { digestHex, sha256 } from '../../oci/digest.js';
-import { workerSha256 } from './hasher.js';
+import { DigestingStream, digestHex, sha256 } from '../../oci/digest.js';
 import { isIndexMediaType, isManifestMediaType } from '../../oci/mediatypes.js';
 import { formatPlatform, platformMatches } from '../../oci/platform.js';
 import { toReference, type Reference } from '../../oci/reference.js';
@@ -53,28 +52,16 @@ async function fetchBlob(p: Puller, d: Descriptor): Promise<string> {
   const part = `${final}.part`;
   await withRetry(`fetching blob ${d.digest} of ${p.repo.fullName}`, p.repo.session.policy, async () => {
     const body = await p.repo.openBlob(d.digest);
-    const hasher = workerSha256();
-    let received = 0;
-    const onProgress = p.opts.onProgress;
-    let digest: string;
+    const hasher = new DigestingStream();
+    hasher.on('data', () => p.opts.onProgress?.({ digest: d.digest, total: d.size, received: hasher.bytes, done: false }));
     try {
-      await pipeline(
-        body,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const c of chunks) {
-            await hasher.update(c);
-            received += c.length;
-            onProgress?.({ digest: d.digest, total: d.size, received, done: false });
-            yield c;
-          }
-        },
-        createWriteStream(part),
-      );
-      digest = await hasher.digest();
+      await pipeline(body, hasher, createWriteStream(part));
     } catch (e) {
       await rm(part, { force: true });
       throw e;
     }
+    const digest = hasher.digest();
+    const received = hasher.bytes;
     if (digest !== d.digest || received !== d.size) {
       await rm(part, { force: true });
       throw new RegistryError(

@@ -151,9 +151,11 @@ export class RegistrySession {
 
   private async doPing(): Promise<{ base: string; challenge?: Challenge }> {
     const f = await this.getFetch();
-    const schemes = this.loopback || this.insecure ? ['https', 'http'] : ['https'];
+    // Plain HTTP is tried first where it is allowed: a TLS server answers it at once
+    // (400), while a plain server may wait forever for the end of a TLS hello.
+    const schemes = this.loopback || this.insecure ? ['http', 'https'] : ['https'];
     let lastError: unknown;
-    for (const scheme of schemes) {
+    for (const [i, scheme] of schemes.entries()) {
       const base = `${scheme}://${this.apiHost}`;
       const dog = new Watchdog(this.policy.stallMs);
       try {
@@ -169,10 +171,12 @@ export class RegistrySession {
           throw new RegistryError(`${this.registry} answered ${res.status} to /v2/`, { status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
         }
         // A 404 here means the host is not a registry (or the /v2/ API is elsewhere).
-        throw new UserError(`${this.registry} does not look like a container registry: GET /v2/ answered ${res.status}`);
+        const notRegistry = new UserError(`${this.registry} does not look like a container registry: GET ${base}/v2/ answered ${res.status}`);
+        if (i === schemes.length - 1) throw notRegistry;
       } catch (e) {
         if (e instanceof UserError) throw e;
-        lastError = dog.controller.signal.aborted ? dog.controller.signal.reason : e;
+        // A network failure on the first scheme says more than the second scheme's.
+        lastError ??= dog.controller.signal.aborted ? dog.controller.signal.reason : e;
       } finally {
         dog.stop();
       }
