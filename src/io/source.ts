@@ -65,7 +65,15 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
     throw new UserError(`${rest} is neither an ELF binary nor a tar archive`, ExitCode.usage);
   }
   if (st?.isDirectory()) throw new UserError(`${rest} is a directory but not an OCI layout (no oci-layout file)`, ExitCode.usage);
+  if (looksLikePath(rest)) {
+    throw new UserError(`${rest} does not exist; to read it from a registry instead, write docker://${rest}`, ExitCode.usage);
+  }
   return fromRegistry(rest, opts);
+}
+
+/** `./x`, `/x`, `../x` or a file name ending in .tar can only mean a path, never an image reference. */
+function looksLikePath(s: string): boolean {
+  return /^(\.{0,2}\/)/.test(s) || /\.(tar|tgz|tar\.gz)$/.test(s);
 }
 
 async function fromRegistry(ref: string, opts: SourceOptions): Promise<Source> {
