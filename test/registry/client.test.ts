@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect } from 'node:net';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import { pullArtifact } from '../../src/io/registry/index.js';
 import { MediaType } from '../../src/oci/mediatypes.js';
 import { freePort } from '../helpers/http.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
+import { execOk } from '../helpers/exec.js';
+import { requireTool } from '../helpers/tools.js';
 
 describe('auth challenges and scopes', () => {
   it('parses Bearer challenges with quoted commas and the error', () => {
@@ -196,6 +199,25 @@ describe('transport', () => {
       assert.deepEqual(seenSchemes, ['/v2/']);
     } finally {
       await new Promise<void>((r) => tls.close(() => r()));
+    }
+  });
+
+  it('accepts a self-signed certificate only from an --insecure-registry host', async (t) => {
+    if (!requireTool(t, 'openssl')) return;
+    const dir = await makeTempDir('tls');
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    await execOk('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=127.0.0.1', '-days', '1']);
+    const tlsPort = await freePort();
+    const server = createHttpsServer({ key: await readFile(key), cert: await readFile(cert) }, (_req, res) => res.writeHead(200).end('{}'));
+    await new Promise<void>((r) => server.listen(tlsPort, '127.0.0.1', r));
+    try {
+      const host = `127.0.0.1:${tlsPort}`;
+      await assert.rejects(new RegistrySession(host).ping(), (e: Error) => /self[- ]signed|certificate/i.test(String((e.cause as Error | undefined)?.message ?? e.message)));
+      assert.deepEqual(await new RegistrySession(host, { insecureRegistries: [host] }).ping(), { base: `https://${host}` });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+      await removeTree(dir);
     }
   });
 

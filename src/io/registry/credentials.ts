@@ -121,6 +121,8 @@ function runHelper(name: string, action: 'get' | 'store' | 'erase', input: strin
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (e) => reject(new UserError(`cannot run the credential helper ${bin} (${errorMessage(e)}): install it or remove it from ${dockerConfigPath(env)}`)));
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // A helper may exit without reading its input (e.g. "not found"): its exit code tells.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }

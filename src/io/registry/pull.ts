@@ -17,7 +17,7 @@ import { fileLayer } from '../../image/layer.js';
 import { UserError } from '../../ui/errors.js';
 import { commitTemp, discardTemp, siblingTemp, tempDir } from '../../ui/fsutil.js';
 import { writeLayout } from '../layout.js';
-import { RegistrySession, type RegistryOptions } from './session.js';
+import { RegistrySession, STREAM_BUFFER, type RegistryOptions } from './session.js';
 import { parseJson, Repository, type FetchedManifest } from './repository.js';
 import { RegistryError } from './errors.js';
 import { withRetry } from './retry.js';
@@ -52,10 +52,10 @@ async function fetchBlob(p: Puller, d: Descriptor): Promise<string> {
   const part = `${final}.part`;
   await withRetry(`fetching blob ${d.digest} of ${p.repo.fullName}`, p.repo.session.policy, async () => {
     const body = await p.repo.openBlob(d.digest);
-    const hasher = new DigestingStream();
+    const hasher = new DigestingStream({ highWaterMark: STREAM_BUFFER });
     hasher.on('data', () => p.opts.onProgress?.({ digest: d.digest, total: d.size, received: hasher.bytes, done: false }));
     try {
-      await pipeline(body, hasher, createWriteStream(part));
+      await pipeline(body, hasher, createWriteStream(part, { highWaterMark: STREAM_BUFFER }));
     } catch (e) {
       await rm(part, { force: true });
       throw e;

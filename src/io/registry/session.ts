@@ -24,6 +24,9 @@ export interface RegistryOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Buffer per stream stage for blob bodies: large enough that 64 KiB reads do not stall the pipe. */
+export const STREAM_BUFFER = 1024 * 1024;
+
 export type Body = Buffer | (() => AsyncIterable<Uint8Array>);
 
 export interface RequestSpec {
@@ -175,8 +178,9 @@ export class RegistrySession {
         if (i === schemes.length - 1) throw notRegistry;
       } catch (e) {
         if (e instanceof UserError) throw e;
-        // A network failure on the first scheme says more than the second scheme's.
-        lastError ??= dog.controller.signal.aborted ? dog.controller.signal.reason : e;
+        // A stall over plain HTTP (a hung registry) says more than the TLS error after it;
+        // otherwise the last scheme's error does (e.g. an untrusted certificate).
+        if (!(lastError instanceof StallError)) lastError = dog.controller.signal.aborted ? dog.controller.signal.reason : e;
       } finally {
         dog.stop();
       }
@@ -330,8 +334,9 @@ export class RegistrySession {
       dog.stop();
       return { status: res.status, headers: res.headers, url: res.url, body: Readable.from([]) };
     }
-    const source = Readable.fromWeb(res.body as Parameters<typeof Readable.fromWeb>[0]);
+    const source = Readable.fromWeb(res.body as Parameters<typeof Readable.fromWeb>[0], { highWaterMark: STREAM_BUFFER });
     const watch = new Transform({
+      highWaterMark: STREAM_BUFFER,
       transform(chunk: Buffer, _enc, cb) {
         dog.touch();
         cb(null, chunk);
