@@ -4,7 +4,7 @@
  * the operation fails naming what it was doing and the last error.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorMessage } from '../../ui/errors.js';
+import { UserError, errorMessage } from '../../ui/errors.js';
 import { log } from '../../ui/log.js';
 import { GaveUpError, RegistryError } from './errors.js';
 
@@ -41,10 +41,22 @@ export class RetryableError extends Error {
   readonly retryable = true;
 }
 
+// Faults no later attempt can fix: a blocked port, an unknown host, a bad certificate.
+const PERMANENT = /bad port|ENOTFOUND|CERT_|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT|ERR_INVALID_URL/;
+
+function isPermanent(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (PERMANENT.test(`${typeof code === 'string' ? code : ''} ${c instanceof Error ? c.message : ''}`)) return true;
+  }
+  return false;
+}
+
 /** True for errors a later attempt may not hit: network faults, stalls, 429 and 5xx. */
 export function isRetryable(e: unknown): boolean {
   if (e instanceof RegistryError) return e.status === 429 || e.status === 408 || e.status >= 500;
   if ((e as { retryable?: unknown } | undefined)?.retryable === true) return true;
+  if (isPermanent(e)) return false;
   for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
     const code = (c as { code?: unknown }).code;
     if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
@@ -92,7 +104,10 @@ export async function withRetry<T>(what: string, policy: RetryPolicy, op: (attem
     try {
       return await op(attempt);
     } catch (e) {
-      if (!isRetryable(e)) throw e;
+      if (!isRetryable(e)) {
+        if (e instanceof UserError) throw e;
+        throw new GaveUpError(`${what} failed: ${describeError(e)}`, e);
+      }
       const delay = backoffDelay(policy, attempt, e);
       const elapsed = Date.now() - start;
       if (elapsed + delay > policy.totalMs) {
