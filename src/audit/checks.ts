@@ -10,9 +10,7 @@ import type { ImageFacts } from './facts.js';
 import { parseGoVersion, supportEnded, GO_RELEASES_UPDATED } from './goreleases.js';
 import { splitUser } from './passwd.js';
 import { CA_PACKAGE } from './cacerts.js';
-
-export const AUTOMAXPROCS = 'go.uber.org/automaxprocs';
-export const AUTOMEMLIMIT = 'github.com/KimMachineGun/automemlimit';
+import { AUTOMAXPROCS, AUTOMEMLIMIT, binaryHandles, goAtLeast } from '../runtime/env.js';
 
 export interface AuditSubject {
   /** What the findings are about: an image reference or a binary path. */
@@ -106,33 +104,22 @@ function checkFilesGoNeeds(img: ImageFacts, bin: BinaryAnalysis, emit: Emit): vo
   }
 }
 
-function godebug(value: string | undefined, key: string): string | undefined {
-  for (const kv of (value ?? '').split(',')) {
-    const [k, v] = kv.trim().split('=');
-    if (k === key) return v;
-  }
-  return undefined;
+/** GS508/GS509 use the same rule as runtime tuning (runtime/env.ts) for what the binary handles itself. */
+function envList(env: Record<string, string> | undefined): string[] {
+  return Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`);
 }
 
 function checkMaxprocs(go: BuildInfo, env: Record<string, string> | undefined, emit: Emit): void {
-  if (env?.GOMAXPROCS !== undefined || hasDependency(go, AUTOMAXPROCS)) return;
-  const v = parseGoVersion(go.goVersion);
-  if (!v) return;
-  const envOff = godebug(env?.GODEBUG, 'containermaxprocs') === '0';
-  const modOff = godebug(buildSetting(go, 'DefaultGODEBUG'), 'containermaxprocs') === '0';
-  const newRuntime = v.major > 1 || v.minor >= 25;
-  if (newRuntime && !envOff && !modOff) return;
-  const why = !newRuntime
+  if (env?.GOMAXPROCS !== undefined || binaryHandles(go, envList(env)).GOMAXPROCS) return;
+  const why = !goAtLeast(go.goVersion, 1, 25)
     ? `${go.goVersion} sets GOMAXPROCS from the host's CPU count, ignoring the container's CPU quota`
-    : modOff
-      ? `the module's go line is below 1.25 (DefaultGODEBUG has containermaxprocs=0), so ${go.goVersion} ignores the container's CPU quota`
-      : 'GODEBUG=containermaxprocs=0 in the image env turns off the CPU quota awareness';
+    : `containermaxprocs=0 in GODEBUG (the module's go line is below 1.25, or the image env sets it), so ${go.goVersion} ignores the container's CPU quota`;
   emit('GS508', 'warning', `${why}: with a CPU limit the kernel throttles the process`,
     `set GOMAXPROCS in the image env to the CPU limit, import _ "${AUTOMAXPROCS}", or build with Go >= 1.25 and go >= 1.25 in go.mod`);
 }
 
 function checkMemlimit(go: BuildInfo, env: Record<string, string> | undefined, emit: Emit): void {
-  if (env?.GOMEMLIMIT !== undefined || hasDependency(go, AUTOMEMLIMIT)) return;
+  if (env?.GOMEMLIMIT !== undefined || binaryHandles(go, envList(env)).GOMEMLIMIT) return;
   emit('GS509', 'info', 'no GOMEMLIMIT in the image env and no automemlimit: the Go garbage collector does not know the container memory limit and may let the heap grow into an OOM kill',
     `set GOMEMLIMIT to about 90% of the container memory limit (e.g. GOMEMLIMIT=460MiB for 512Mi), or import _ "${AUTOMEMLIMIT}"`);
 }

@@ -21,6 +21,7 @@ import { formatPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { UserError, ExitCode } from '../ui/errors.js';
 import { tempDir } from '../ui/fsutil.js';
+import { mapLimit } from '../ui/pool.js';
 import { projectFileEntries } from './files.js';
 import { provenance, provenanceLabels, type Provenance } from './metadata.js';
 import type { BuildSettings } from './settings.js';
@@ -59,20 +60,6 @@ export function binaryName(importPath: string): string {
   let name = parts.pop() ?? 'app';
   if (/^v\d+$/.test(name) && parts.length > 0) name = parts.pop()!;
   return name;
-}
-
-/** Runs `fn` over items with at most `limit` at once, keeping order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }
 
 /** Refuses a binary that cannot run in an empty image, saying why and how to fix it. */

@@ -9,6 +9,7 @@ import type { BuildInfo } from '../binary/buildinfo.js';
 import { binaryHandles, DEFAULT_MEMORY_RATIO } from '../runtime/env.js';
 import { formatMiB, parseMemory } from '../runtime/size.js';
 import { UserError, ExitCode, errorMessage } from '../ui/errors.js';
+import { mapLimit } from '../ui/pool.js';
 import { addEnv, applyEdits, replaceScalar, type Edit, type EnvEntry } from './edit.js';
 import { findImageFields, location, parseManifest, type ImageField, type ManifestFile } from './manifest.js';
 
@@ -49,7 +50,7 @@ export async function resolveManifests(inputs: readonly ManifestFile[], opts: Re
   if (opts.runtimeEnv !== false) for (const f of fields) if (f.container) memoryLimit(f);
 
   const resolved = new Map<string, ResolvedImage>();
-  await forEachLimit([...first.values()], opts.jobs ?? 2, async (f) => {
+  await mapLimit([...first.values()], opts.jobs ?? 2, async (f) => {
     try {
       const r = await opts.resolveImage(f.package);
       resolved.set(f.package, typeof r === 'string' ? { ref: r } : r);
@@ -143,17 +144,3 @@ export function joinDocuments(texts: readonly string[]): string {
   return out;
 }
 
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failed === undefined) {
-      const item = items[next++]!;
-      await fn(item).catch((e: unknown) => {
-        failed ??= e;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failed !== undefined) throw failed;
-}

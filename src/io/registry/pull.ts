@@ -21,7 +21,7 @@ import { RegistrySession, STREAM_BUFFER, type RegistryOptions } from './session.
 import { parseJson, Repository, type FetchedManifest } from './repository.js';
 import { RegistryError } from './errors.js';
 import { withRetry } from './retry.js';
-import { mapLimit } from './pool.js';
+import { mapLimit } from '../../ui/pool.js';
 import { rememberOrigin } from './origins.js';
 
 export interface PullOptions extends RegistryOptions {

@@ -15,7 +15,7 @@ import { RegistrySession, type RegistryOptions } from './session.js';
 import { Repository } from './repository.js';
 import { pushBlob, type Blob, type BlobOutcome, type BlobProgress, type UploadOptions } from './upload.js';
 import { withRetry } from './retry.js';
-import { mapLimit } from './pool.js';
+import { mapLimit } from '../../ui/pool.js';
 import { originOf, rememberOrigin } from './origins.js';
 
 export interface PushOptions extends RegistryOptions, Pick<UploadOptions, 'chunkThreshold' | 'chunkSize'> {
