@@ -19,6 +19,13 @@ import { CONTAINERD_NAME, REF_NAME, imageName } from './names.js';
 
 const OCI_LAYOUT = '{"imageLayoutVersion":"1.0.0"}';
 
+/** Makes `dir` an empty OCI layout (blobs/sha256/, oci-layout, an index with no manifests). */
+export async function initLayout(dir: string): Promise<void> {
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  await writeFileAtomic(join(dir, 'oci-layout'), OCI_LAYOUT);
+  await writeFileAtomic(join(dir, 'index.json'), indexJson([]));
+}
+
 export async function isLayoutDir(dir: string): Promise<boolean> {
   return stat(join(dir, 'oci-layout')).then((s) => s.isFile(), () => false);
 }
@@ -126,8 +133,7 @@ export async function writeLayout(dir: string, a: Artifact, opts: { tags?: reado
   if (!existing) {
     const tmp = siblingTemp(dir);
     try {
-      await mkdir(tmp, { recursive: true });
-      await writeFileAtomic(join(tmp, 'oci-layout'), OCI_LAYOUT);
+      await initLayout(tmp);
       await writeBlobs(tmp, a);
       await writeFileAtomic(join(tmp, 'index.json'), indexJson(entries));
       await commitTemp(tmp, dir);

@@ -4,7 +4,7 @@
  * as it arrives. A mismatch or any other failure removes everything written.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DigestingStream, digestHex, sha256 } from '../../oci/digest.js';
@@ -16,7 +16,7 @@ import { imageFromRaw, imagesOf, indexFromRaw, type Artifact, type Image, type L
 import { fileLayer } from '../../image/layer.js';
 import { UserError } from '../../ui/errors.js';
 import { commitTemp, discardTemp, siblingTemp, tempDir } from '../../ui/fsutil.js';
-import { writeLayout } from '../layout.js';
+import { initLayout, writeLayout } from '../layout.js';
 import { RegistrySession, STREAM_BUFFER, type RegistryOptions } from './session.js';
 import { parseJson, Repository, type FetchedManifest } from './repository.js';
 import { RegistryError } from './errors.js';
@@ -136,8 +136,6 @@ export async function pullArtifact(ref: string | Reference, opts: PullOptions = 
   }
 }
 
-const EMPTY_LAYOUT = { 'oci-layout': '{"imageLayoutVersion":"1.0.0"}', 'index.json': '{"schemaVersion":2,"manifests":[]}' };
-
 /** What was pulled (the artifact itself lives on in the layout). */
 export interface PulledSummary {
   digest: string;
@@ -163,10 +161,8 @@ export async function pullIntoLayout(ref: string | Reference, dest: string, opts
   }
   const tmp = siblingTemp(dest);
   try {
-    const blobDir = join(tmp, 'blobs', 'sha256');
-    await mkdir(blobDir, { recursive: true });
-    for (const [name, text] of Object.entries(EMPTY_LAYOUT)) await writeFile(join(tmp, name), text);
-    const a = await pullArtifact(ref, { ...pullOpts, blobDir });
+    await initLayout(tmp);
+    const a = await pullArtifact(ref, { ...pullOpts, blobDir: join(tmp, 'blobs', 'sha256') });
     await writeLayout(tmp, a, layoutOpts);
     await commitTemp(tmp, dest);
     return summary(a);
