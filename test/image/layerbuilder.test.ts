@@ -22,7 +22,7 @@ async function listTar(tarBytes: Buffer): Promise<Array<{ name: string; mode: nu
     s.on('end', () => next());
     s.resume();
   });
-  const done = new Promise((r) => ex.on('finish', r));
+  const done = new Promise<void>((r) => ex.on('finish', () => r()));
   ex.end(tarBytes);
   await done;
   return out;
