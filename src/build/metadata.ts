@@ -36,9 +36,10 @@ export function publicSourceUrl(url: string): string {
 }
 
 export async function provenance(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Provenance> {
-  const revision = await git(dir, ['rev-parse', 'HEAD']);
-  const remote = revision ? await git(dir, ['config', '--get', 'remote.origin.url']) : undefined;
-  const version = revision ? await git(dir, ['describe', '--tags', '--exact-match', 'HEAD']) : undefined;
+  const [revision, commitTime] = (await git(dir, ['log', '-1', '--format=%H %ct']))?.split(' ') ?? [];
+  const [remote, version] = revision
+    ? await Promise.all([git(dir, ['config', '--get', 'remote.origin.url']), git(dir, ['describe', '--tags', '--exact-match', 'HEAD'])])
+    : [];
   let epoch = 0;
   if (env.SOURCE_DATE_EPOCH !== undefined && env.SOURCE_DATE_EPOCH !== '') {
     epoch = Number(env.SOURCE_DATE_EPOCH);
@@ -46,7 +47,7 @@ export async function provenance(dir: string, env: NodeJS.ProcessEnv = process.e
       throw new UserError(`SOURCE_DATE_EPOCH=${env.SOURCE_DATE_EPOCH} is not a whole number of seconds since 1970`, ExitCode.usage);
     }
   } else if (revision) {
-    epoch = Number(await git(dir, ['log', '-1', '--format=%ct'])) || 0;
+    epoch = Number(commitTime) || 0;
   }
   return {
     epoch,

@@ -11,7 +11,7 @@ import { parseElf, readElfFile } from '../binary/elf.js';
 import { withFile } from '../binary/bytes.js';
 import { readBuildInfo, type BuildInfo } from '../binary/buildinfo.js';
 import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime/env.js';
-import { findGo, findMainPackage, goVersion, type GoPackage } from '../golang/toolchain.js';
+import { findGo, findMainPackage, type GoPackage } from '../golang/toolchain.js';
 import { compile } from '../golang/compile.js';
 import { buildLayer, type LayerEntry } from '../image/layerbuilder.js';
 import { baseEntries, bundledCaCertificates, CA_BUNDLE_PATH } from '../image/scratch.js';
@@ -42,7 +42,6 @@ export interface BuildResult {
   artifact: Artifact;
   platforms: BuiltPlatform[];
   package: GoPackage;
-  goVersion: string;
   provenance: Provenance;
   /** Image names, defaulting to `<binary name>:latest`. */
   tags: string[];
@@ -92,8 +91,7 @@ async function caBundle(setting: string): Promise<Buffer | undefined> {
 export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): Promise<BuildResult> {
   const step = hooks.onStep ?? (() => undefined);
   const go = await findGo();
-  const version = await goVersion(go);
-  const pkg = await findMainPackage(go, s.moduleDir, s.pattern);
+  const [pkg, prov] = await Promise.all([findMainPackage(go, s.moduleDir, s.pattern), provenance(s.moduleDir)]);
   const name = binaryName(pkg.ImportPath);
   const binaryPath = s.binaryPath ?? `/usr/local/bin/${name}`;
   const warnings: string[] = [];
@@ -102,7 +100,6 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
       warnings.push(`port ${p} is below 1024 but the image runs as uid ${s.user.uid}: binding it needs root or CAP_NET_BIND_SERVICE (Docker >= 20.10 allows it by lowering net.ipv4.ip_unprivileged_port_start; Kubernetes and Podman rootless usually do not). Use a port above 1024, e.g. 8080.`);
     }
   }
-  const prov = await provenance(s.moduleDir);
   const outDir = tempDir('goscratch-build-');
 
   const jobs = Math.max(1, Math.min(2, availableParallelism()));
@@ -134,7 +131,7 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
   }
   const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations });
   const tags = s.tags.length ? s.tags : [`${name}:latest`];
-  return { artifact, platforms, package: pkg, goVersion: version, provenance: prov, tags, binaryPath, warnings };
+  return { artifact, platforms, package: pkg, provenance: prov, tags, binaryPath, warnings };
 }
 
 /** GOMAXPROCS/GOMEMLIMIT for the limits the image will run under, unless the binary handles them. */

@@ -33,12 +33,6 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<stri
   throw new UserError('no Go toolchain found: install Go (https://go.dev/dl/) and put `go` on PATH, or set GOSCRATCH_GO to its path');
 }
 
-export async function goVersion(go: string): Promise<string> {
-  const r = await execCapture(go, ['env', 'GOVERSION']);
-  if (r.code !== 0) throw new UserError(`${go} env GOVERSION failed: ${r.stderr.trim()}`);
-  return r.stdout.trim();
-}
-
 /**
  * Resolves PATH (a directory or a package pattern such as ./cmd/server) to exactly
  * one main package, with its module.

@@ -17,7 +17,7 @@ export function progress(): Progress {
     step(label) {
       if (isQuiet()) return;
       if (tty) process.stderr.write(`\r\x1b[K[${secs()}] ${label}…`);
-      else process.stderr.write(`${label}\n`);
+      else process.stderr.write(`[${secs()}] ${label}\n`);
     },
     done(summary) {
       if (isQuiet()) return;
