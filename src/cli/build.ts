@@ -130,12 +130,14 @@ export function buildCommand(): CommandUnknownOpts {
         const explicitTag = typeof o.push === 'string' && /:[\w][\w.-]*$/.test(o.push.split('/').pop() ?? '');
         const tags = [...new Set([...(explicitTag && target.tag ? [target.tag] : []), ...result.tags.map((t) => imageName(t).tag)])];
         p.step(`pushing to ${target.name}`);
-        const { pushArtifact } = await import('../io/registry/push.js');
+        const { createProgress, pushArtifact } = await import('../io/registry/index.js');
+        const transfer = createProgress();
         const r = await pushArtifact(target.withTag(tags[0]!), result.artifact, {
           tags,
           ...(o.jobs ? { jobs: o.jobs } : {}),
           ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
-        });
+          onProgress: (x) => transfer.push(x),
+        }).finally(() => transfer.stop());
         pushed.push(r.ref);
         outputs.push({ type: 'registry', path: r.ref });
       }
