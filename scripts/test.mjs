@@ -15,5 +15,7 @@ function find(dir) {
 
 const args = process.argv.slice(2);
 const files = args.some((a) => a.endsWith('.ts')) ? [] : find('test');
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...args, ...files], { stdio: 'inherit' });
+// --test-force-exit: a file whose process lingers after its last test (a stray loader
+// handle) must not hold the whole run; every test and hook has finished by then.
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...args, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
