@@ -13,17 +13,8 @@ import { resolvePushReference } from '../oci/reference.js';
 import { UserError, ExitCode } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
 import { progress } from '../ui/progress.js';
+import { collect, wholeNumber, positiveNumber, jobsOption } from './options.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-const number = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UserError(`${name} expects a positive number, got ${JSON.stringify(v)}`, ExitCode.usage);
-  return n;
-};
-const int = (name: string) => (v: string): number => {
-  if (!/^\d+$/.test(v)) throw new UserError(`${name} expects a whole number, got ${JSON.stringify(v)}`, ExitCode.usage);
-  return Number(v);
-};
 
 /**
  * One SBOM per platform image, from the binary just compiled: written next to each
@@ -59,8 +50,8 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--oci-layout <dir>', 'write the image into an OCI image layout directory')
     .option('--tarball <file>', 'write an archive that docker load, podman load and skopeo accept')
     .option('--user <name>', 'name of the non-root user in /etc/passwd (default appuser)')
-    .option('--uid <n>', 'user id (default 10001)', int('--uid'))
-    .option('--gid <n>', 'group id (default: the uid)', int('--gid'))
+    .option('--uid <n>', 'user id (default 10001)', wholeNumber('--uid'))
+    .option('--gid <n>', 'group id (default: the uid)', wholeNumber('--gid'))
     .option('--allow-root', 'allow uid or gid 0')
     .option('--binary <path>', 'path of the binary in the image, the entrypoint (default /usr/local/bin/<name>)')
     .option('--arg <arg>', 'default argument after the entrypoint, the image Cmd (repeatable)', collect)
@@ -74,10 +65,10 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--build-tags <list>', 'comma-separated Go build tags')
     .option('--push [ref]', 'push to a registry: host[:port]/repo[:tag] (default $GOSCRATCH_REPO/<name>)')
     .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
-    .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', int('--jobs'))
-    .option('--cpus <n>', 'CPU limit the container runs under: bakes GOMAXPROCS=ceil(n)', number('--cpus'))
+    .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', jobsOption)
+    .option('--cpus <n>', 'CPU limit the container runs under: bakes GOMAXPROCS=ceil(n)', positiveNumber('--cpus'))
     .option('--memory <size>', 'memory limit the container runs under (512Mi, 1Gi, 512m): bakes GOMEMLIMIT')
-    .option('--memory-ratio <r>', 'share of --memory given to GOMEMLIMIT (default 0.9)', number('--memory-ratio'))
+    .option('--memory-ratio <r>', 'share of --memory given to GOMEMLIMIT (default 0.9)', positiveNumber('--memory-ratio', 1))
     .addOption(new Option('--sbom <format>', 'SBOM written next to each output and attached when pushing (default spdx)').choices(['spdx', 'cyclonedx', 'none'] as const))
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print only the digest')

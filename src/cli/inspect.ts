@@ -5,10 +5,10 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { ExitCode, UserError } from '../ui/errors.js';
+import { collectList } from './options.js';
 
 const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
 
-const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function inspectCommand(): Command<[string | undefined]> {
   return new Command('inspect')
@@ -18,8 +18,8 @@ export function inspectCommand(): Command<[string | undefined]> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github'] as const).default('text' as const))
     .option('--json', 'same as --format json')
     .addOption(new Option('-t, --failure-threshold <severity>', 'exit 1 when a finding is at or above this severity').choices(THRESHOLDS).default('error' as const))
-    .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collect, [] as string[])
-    .option('--insecure-registry <host>', 'registry reached over plain HTTP (repeatable)', collect, [] as string[])
+    .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collectList, [] as string[])
+    .option('--insecure-registry <host>', 'registry reached over plain HTTP (repeatable)', collectList, [] as string[])
     .option('--no-color', 'no colours in text output')
     .option('--list-rules', 'print every inspect rule and exit')
     .addHelpText('after', '\nExit codes: 0 no finding at or above --failure-threshold, 1 findings at or above it, 2 usage or unreadable input.')

@@ -8,10 +8,10 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import type { LintConfig } from '../config/lint.js';
 import { ExitCode, UserError } from '../ui/errors.js';
+import { collectList } from './options.js';
 
 const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
 
-const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function lintCommand(): Command<[string[]]> {
   return new Command('lint')
@@ -20,8 +20,8 @@ export function lintCommand(): Command<[string[]]> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github'] as const).default('text' as const))
     .option('--json', 'same as --format json')
     .addOption(new Option('-t, --failure-threshold <severity>', 'exit 1 when a finding is at or above this severity (default: warning, or lint.failureThreshold)').choices(THRESHOLDS))
-    .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collect, [] as string[])
-    .option('--trusted-registry <host>', 'registry base images may come from (repeatable; enables GS306)', collect, [] as string[])
+    .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collectList, [] as string[])
+    .option('--trusted-registry <host>', 'registry base images may come from (repeatable; enables GS306)', collectList, [] as string[])
     .option('-c, --config <file>', 'goscratch.yaml to read the lint: section from', 'goscratch.yaml')
     .option('--no-config', 'ignore goscratch.yaml')
     .option('--stdin-filename <name>', 'file name to report for - (stdin)', '-')

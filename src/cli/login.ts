@@ -3,8 +3,8 @@ import { text } from 'node:stream/consumers';
 import { checkLogin, registryHost, storeCredentials } from '../io/registry/index.js';
 import { ExitCode, UserError } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
+import { collect } from './options.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function loginCommand(): CommandUnknownOpts {
   return new Command('login')

@@ -8,9 +8,8 @@ import { parseReference } from '../oci/reference.js';
 import type { Platform } from '../oci/types.js';
 import { ExitCode, UserError, errorMessage } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
-import { jobsOption } from './push.js';
+import { collect, jobsOption } from './options.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 type Format = 'oci-layout' | 'tarball';
 

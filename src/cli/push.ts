@@ -2,15 +2,9 @@ import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-ty
 import { openArtifact } from '../io/source.js';
 import { createProgress, pushArtifact } from '../io/registry/index.js';
 import { parseReference } from '../oci/reference.js';
-import { ExitCode, UserError } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
+import { collect, jobsOption } from './options.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-
-export function jobsOption(v: string): number {
-  if (!/^[1-9]\d*$/.test(v)) throw new UserError(`--jobs expects a whole number of at least 1, got ${JSON.stringify(v)}`, ExitCode.usage);
-  return Number(v);
-}
 
 export function pushCommand(): CommandUnknownOpts {
   return new Command('push')

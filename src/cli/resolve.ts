@@ -6,16 +6,9 @@ import { joinDocuments, resolveManifests, type ResolveResult } from '../k8s/reso
 import type { ManifestFile } from '../k8s/manifest.js';
 import { UserError, ExitCode } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
-import { jobsOption } from './push.js';
+import { collect, positiveNumber, jobsOption } from './options.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const MANIFEST = /\.(ya?ml|json)$/;
-
-function ratioOption(v: string): number {
-  const n = Number(v);
-  if (!(n > 0 && n <= 1)) throw new UserError(`--memory-ratio expects a number above 0 and at most 1, got ${JSON.stringify(v)}`, ExitCode.usage);
-  return n;
-}
 
 /** The options `resolve` and `apply` share; `action` gets the resolved YAML. */
 export function resolvingCommand(name: string, description: string) {
@@ -26,7 +19,7 @@ export function resolvingCommand(name: string, description: string) {
     .option('--push-to <repo>', 'repository to push images to, e.g. registry.example.com/team (default $GOSCRATCH_REPO)')
     .option('--platform <list>', 'comma-separated platforms to build, e.g. linux/amd64,linux/arm64')
     .option('--no-runtime-env', 'do not add GOMAXPROCS / GOMEMLIMIT to containers with limits')
-    .option('--memory-ratio <ratio>', 'share of the memory limit for GOMEMLIMIT (default 0.9)', ratioOption)
+    .option('--memory-ratio <ratio>', 'share of the memory limit for GOMEMLIMIT (default 0.9)', positiveNumber('--memory-ratio', 1))
     .option('-j, --jobs <n>', 'packages built at once (default 2)', jobsOption)
     .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
     .addOption(new Option('--json', 'print the result as JSON'))

@@ -1,0 +1,25 @@
+/** Option parsers the commands share: repeatable values and checked numbers. */
+import { UserError, ExitCode } from '../ui/errors.js';
+
+/** A repeatable option: each use adds one value. */
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** A repeatable option whose values may also be comma-separated (`--ignore A,B --ignore C`). */
+export const collectList = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** A whole number of at least `min`. */
+export const wholeNumber = (flag: string, min = 0) => (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UserError(`${flag} expects a whole number${min ? ` of at least ${min}` : ''}, got ${JSON.stringify(v)}`, ExitCode.usage);
+  return Number(v);
+};
+
+/** A number above 0, and at most `max` when given. */
+export const positiveNumber = (flag: string, max?: number) => (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || (max !== undefined && n > max)) {
+    throw new UserError(`${flag} expects a number above 0${max !== undefined ? ` and at most ${max}` : ''}, got ${JSON.stringify(v)}`, ExitCode.usage);
+  }
+  return n;
+};
+
+export const jobsOption = wholeNumber('--jobs', 1);
