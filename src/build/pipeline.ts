@@ -13,14 +13,13 @@ import { readBuildInfo, type BuildInfo } from '../binary/buildinfo.js';
 import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime/env.js';
 import { findGo, findMainPackage, type GoPackage } from '../golang/toolchain.js';
 import { compile } from '../golang/compile.js';
-import { buildLayer, type LayerEntry } from '../image/layerbuilder.js';
+import { buildLayer } from '../image/layerbuilder.js';
 import { baseEntries, bundledCaCertificates, CA_BUNDLE_PATH } from '../image/scratch.js';
 import { appendLayers, emptyImage, mergeEnv, setAnnotations, setContainerConfig, setCreated } from '../image/mutate.js';
 import { newIndex, type Artifact, type Image, type Layer } from '../image/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { UserError, ExitCode } from '../ui/errors.js';
-import { tempDir } from '../ui/fsutil.js';
 import { mapLimit } from '../ui/pool.js';
 import { projectFileEntries } from './files.js';
 import { provenance, provenanceLabels, type Provenance } from './metadata.js';
@@ -31,7 +30,7 @@ export const DEFAULT_PATH = 'PATH=/usr/local/bin:/usr/bin:/bin';
 export interface BuiltPlatform {
   platform: Platform;
   image: Image;
-  /** The compiled binary on disk (in a temp dir removed at exit). */
+  /** The compiled binary on disk (in goscratch's cache, see golang/compile.ts). */
   binary: string;
   buildInfo: BuildInfo | undefined;
   /** What runtime tuning set or left alone, and why (empty without --cpus/--memory). */
@@ -100,33 +99,34 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
       warnings.push(`port ${p} is below 1024 but the image runs as uid ${s.user.uid}: binding it needs root or CAP_NET_BIND_SERVICE (Docker >= 20.10 allows it by lowering net.ipv4.ip_unprivileged_port_start; Kubernetes and Podman rootless usually do not). Use a port above 1024, e.g. 8080.`);
     }
   }
-  const outDir = tempDir('goscratch-build-');
 
   const jobs = Math.max(1, Math.min(2, availableParallelism()));
   const binaries = await mapLimit(s.platforms, jobs, async (platform) => {
     step(`compiling ${pkg.ImportPath} for ${formatPlatform(platform)}`);
-    const bin = await compile({ go, dir: s.moduleDir, importPath: pkg.ImportPath, platform, outDir, ldflags: s.ldflags, tags: s.goTags, flags: s.goFlags, env: s.goEnv });
+    const bin = await compile({ go, dir: s.moduleDir, importPath: pkg.ImportPath, platform, ldflags: s.ldflags, tags: s.goTags, flags: s.goFlags, env: s.goEnv });
     await checkScratchBinary(bin, platform);
     return bin;
   });
 
   step('assembling layers');
   const layerOpts = { mtime: prov.epoch };
-  const base = await buildLayer(baseEntries(s.user, await caBundle(s.caCerts)), layerOpts);
   const fileEntries = await projectFileEntries(s.moduleDir, s.files);
-  const files = fileEntries.length ? await buildLayer(fileEntries, layerOpts) : undefined;
+  // Layers compress on the thread pool, so building them together uses every core.
+  const [base, files, ...appLayers] = await Promise.all([
+    buildLayer(baseEntries(s.user, await caBundle(s.caCerts)), layerOpts),
+    fileEntries.length ? buildLayer(fileEntries, layerOpts) : undefined,
+    ...binaries.map(async (bin) => buildLayer([{ type: 'file', path: binaryPath, mode: 0o555, source: bin, size: (await stat(bin)).size }], layerOpts)),
+  ]);
   const labels = { ...provenanceLabels(prov), ...s.labels };
   const annotations = { ...provenanceLabels(prov), ...s.annotations };
 
   const platforms: BuiltPlatform[] = [];
   for (const [i, platform] of s.platforms.entries()) {
     const bin = binaries[i]!;
-    const app: LayerEntry = { type: 'file', path: binaryPath, mode: 0o555, source: bin, size: (await stat(bin)).size };
-    const appLayer = await buildLayer([app], layerOpts);
     const buildInfo = withFile(bin, (src) => readBuildInfo(parseElf(src)));
     const tuned = tuneRuntime(s, buildInfo);
     const env = mergeEnv(mergeEnv([DEFAULT_PATH], s.env), tuned.env);
-    const image = assemble(platform, s, { base, files, app: appLayer }, { binaryPath, labels, annotations, env, created: prov.created, hasCa: s.caCerts !== 'none' });
+    const image = assemble(platform, s, { base: base!, files, app: appLayers[i]! }, { binaryPath, labels, annotations, env, created: prov.created, hasCa: s.caCerts !== 'none' });
     platforms.push({ platform, image, binary: bin, buildInfo, runtime: tuned.choices });
   }
   const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations });

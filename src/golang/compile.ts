@@ -3,7 +3,11 @@
  * stripped (-ldflags "-s -w"), with the user's ldflags, tags, flags and env added.
  * The Go build cache is the user's own, so repeated builds are incremental.
  */
+import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { sha256 } from '../oci/digest.js';
+import { tempDir } from '../ui/fsutil.js';
 import type { Platform } from '../oci/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import { UserError } from '../ui/errors.js';
@@ -15,7 +19,6 @@ export interface CompileOptions {
   dir: string;
   importPath: string;
   platform: Platform;
-  outDir: string;
   ldflags?: readonly string[];
   tags?: readonly string[];
   flags?: readonly string[];
@@ -49,9 +52,30 @@ export function compileEnv(o: CompileOptions, base: NodeJS.ProcessEnv = process.
   return env;
 }
 
+/** Where goscratch keeps its own files: $GOSCRATCH_CACHE, else $XDG_CACHE_HOME/goscratch, else ~/.cache/goscratch. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GOSCRATCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'goscratch');
+}
+
+/**
+ * The binary's path: one per package, platform and options, kept between runs so
+ * that an unchanged build is a no-op for Go (it sees the output is up to date and
+ * skips the link), as it is for `go build -o` on a developer's machine.
+ */
+async function outputPath(o: CompileOptions): Promise<string> {
+  const key = sha256(JSON.stringify([o.dir, o.importPath, o.platform, o.ldflags, o.tags, o.flags, o.env])).slice(7, 31);
+  const dir = join(cacheRoot(), 'bin', key);
+  try {
+    await mkdir(dir, { recursive: true });
+    return join(dir, 'app');
+  } catch {
+    return join(tempDir('goscratch-build-'), 'app'); // a read-only home still builds
+  }
+}
+
 /** Compiles and returns the binary's path; a compile error carries Go's own output. */
 export async function compile(o: CompileOptions): Promise<string> {
-  const out = join(o.outDir, `${o.platform.os}-${o.platform.architecture}${o.platform.variant ?? ''}`, 'app');
+  const out = await outputPath(o);
   const r = await execCapture(o.go, compileArgs(o, out), { cwd: o.dir, env: compileEnv(o) });
   if (r.code !== 0) {
     throw new UserError(`go build for ${formatPlatform(o.platform)} failed:\n${r.stderr.trim()}`);
