@@ -17,6 +17,7 @@ function inside(root: string, p: string): boolean {
 export async function projectFileEntries(root: string, files: ReadonlyArray<{ src: string; dst: string }>): Promise<LayerEntry[]> {
   const realRoot = await realpath(root);
   const out: LayerEntry[] = [];
+  const visiting = new Set<string>();
   async function add(src: string, dst: string): Promise<void> {
     const l = await lstat(src).catch(() => {
       throw new UserError(`image.files: ${src} does not exist (paths are relative to ${root})`, ExitCode.usage);
@@ -32,8 +33,12 @@ export async function projectFileEntries(root: string, files: ReadonlyArray<{ sr
     }
     const s = await stat(real);
     if (s.isDirectory()) {
+      const key = await realpath(real);
+      if (visiting.has(key)) throw new UserError(`image.files: ${src} links back to ${key}, which contains it (a symbolic link loop)`, ExitCode.usage);
+      visiting.add(key);
       out.push({ type: 'dir', path: dst, mode: 0o755 });
       for (const name of (await readdir(real)).sort()) await add(join(src, name), `${dst}/${name}`);
+      visiting.delete(key);
     } else if (s.isFile()) {
       out.push({ type: 'file', path: dst, mode: s.mode & 0o111 ? 0o555 : 0o444, source: real, size: s.size });
     }

@@ -23,7 +23,7 @@ async function git(dir: string, args: string[]): Promise<string | undefined> {
 
 /** A remote URL without credentials, as https where it was scp-like. */
 export function publicSourceUrl(url: string): string {
-  const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?$/.exec(url);
+  const scp = /^(?:[^@/]+@)?([\w.-]+):(?!\/\/)(.+?)(?:\.git)?$/.exec(url);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
   try {
     const u = new URL(url);

@@ -7,10 +7,11 @@ import { writeFileAtomic } from '../ui/fsutil.js';
 import { resolveSettings } from '../build/settings.js';
 import { formatPlatform } from '../oci/platform.js';
 import { writeArchive } from '../io/archive.js';
+import { checkOutputs } from '../io/outputs.js';
 import { writeLayout } from '../io/layout.js';
 import { imageName } from '../io/names.js';
 import { resolvePushReference } from '../oci/reference.js';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UserError, ExitCode, errorMessage } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
 import { progress } from '../ui/progress.js';
 import { collect, wholeNumber, positiveNumber, jobsOption } from './options.js';
@@ -41,6 +42,15 @@ async function writeSboms(result: BuildResult, format: SbomFormat, o: { files: s
   return written;
 }
 
+/** Runs a check, turning its error into a usage error (exit 2). */
+function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new UserError(errorMessage(e), ExitCode.usage);
+  }
+}
+
 export function buildCommand(): CommandUnknownOpts {
   return new Command('build')
     .description('Build a Go main package into a minimal, non-root FROM-scratch OCI image (no Docker daemon)')
@@ -63,7 +73,7 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--ca-certs <source>', 'CA bundle: bundled (Node\'s Mozilla store), none, or a PEM file')
     .option('--ldflags <flags>', 'extra go build -ldflags, added after -s -w (repeatable)', collect)
     .option('--build-tags <list>', 'comma-separated Go build tags')
-    .option('--push [ref]', 'push to a registry: host[:port]/repo[:tag] (default $GOSCRATCH_REPO/<name>)')
+    .option('--push <ref>', 'push to a registry: host[:port]/repo[:tag]; a short name (app:v1) goes under $GOSCRATCH_REPO')
     .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
     .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', jobsOption)
     .option('--cpus <n>', 'CPU limit the container runs under: bakes GOMAXPROCS=ceil(n)', positiveNumber('--cpus'))
@@ -98,6 +108,10 @@ export function buildCommand(): CommandUnknownOpts {
         ...(o.memory !== undefined ? { memory: o.memory } : {}),
         ...(o.memoryRatio !== undefined ? { memoryRatio: o.memoryRatio } : {}),
       });
+      // Everything that can be wrong with the outputs is found before compiling.
+      const pushTarget = o.push ? usage(() => resolvePushReference(o.push!, settings.repo ? { repo: settings.repo } : {})) : undefined;
+      for (const t of settings.tags) usage(() => imageName(t));
+      await checkOutputs({ ...(o.ociLayout ? { layout: resolve(o.ociLayout) } : {}), ...(o.tarball ? { tarball: resolve(o.tarball) } : {}) });
       const p = progress();
       const result = await buildArtifact(settings, { onStep: (s) => p.step(s) });
       for (const w of result.warnings) log.warn(w);
@@ -114,11 +128,10 @@ export function buildCommand(): CommandUnknownOpts {
         outputs.push({ type: 'tarball', path: resolve(o.tarball) });
       }
       const pushed: string[] = [];
-      if (o.push) {
-        const name = result.tags[0] ? imageName(result.tags[0]).repository.split('/').pop() : undefined;
-        const target = resolvePushReference(o.push === true ? undefined : o.push, { ...(name ? { name } : {}), env: { ...process.env, ...(settings.repo ? { GOSCRATCH_REPO: settings.repo } : {}) } });
+      if (pushTarget) {
+        const target = pushTarget;
         // parseReference fills in `latest`; only a tag written in REF itself counts.
-        const explicitTag = typeof o.push === 'string' && /:[\w][\w.-]*$/.test(o.push.split('/').pop() ?? '');
+        const explicitTag = /:[\w][\w.-]*$/.test(o.push!.split('/').pop() ?? '');
         const tags = [...new Set([...(explicitTag && target.tag ? [target.tag] : []), ...result.tags.map((t) => imageName(t).tag)])];
         p.step(`pushing to ${target.name}`);
         const { createProgress, pushArtifact } = await import('../io/registry/index.js');
@@ -129,7 +142,7 @@ export function buildCommand(): CommandUnknownOpts {
           ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
           onProgress: (x) => transfer.push(x),
         }).finally(() => transfer.stop());
-        pushed.push(r.ref);
+        pushed.push(r.ref, ...r.tagged);
         outputs.push({ type: 'registry', path: r.ref });
       }
       const sbomFormat = o.sbom ?? settings.sbom;

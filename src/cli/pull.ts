@@ -9,6 +9,7 @@ import type { Platform } from '../oci/types.js';
 import { ExitCode, UserError, errorMessage } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
 import { collect, jobsOption } from './options.js';
+import { checkOutputs } from '../io/outputs.js';
 
 
 type Format = 'oci-layout' | 'tarball';
@@ -47,6 +48,7 @@ export function pullCommand(): CommandUnknownOpts {
       // The layout or archive names the image as pulled (tag references only).
       const tags = source.tag && !source.digest ? [source.toString()] : [];
       const out = resolve(dest);
+      await checkOutputs(format === 'tarball' ? { tarball: out } : { layout: out });
       let pulled: { digest: string; platforms: readonly Platform[] };
       try {
         if (format === 'tarball') {

@@ -28,6 +28,7 @@ const NAME_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 export function validateUser(u: AppUser): void {
   if (!NAME_RE.test(u.name)) throw new Error(`invalid user name ${JSON.stringify(u.name)}: use lower-case letters, digits, '_' or '-', starting with a letter or '_' (at most 32)`);
   if (u.group !== undefined && !NAME_RE.test(u.group)) throw new Error(`invalid group name ${JSON.stringify(u.group)}`);
+  if (u.name === 'root' && u.uid !== 0) throw new Error('the user name "root" belongs to uid 0: choose another name for a non-root user');
   for (const [k, v] of [['uid', u.uid], ['gid', u.gid]] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 2147483647) throw new Error(`invalid ${k} ${v}: use a whole number from 0 to 2147483647`);
   }

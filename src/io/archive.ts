@@ -54,7 +54,9 @@ export async function writeArchive(file: string, a: Artifact, opts: { tags?: rea
       await add(blobName(img.digest), img.rawManifest);
     }
     if (a.kind === 'index') await add(blobName(a.digest), a.rawIndex);
-    await add('index.json', canonicalJson({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: indexEntries(a, tags) }));
+    // One index.json entry (the first name): oci-archive readers such as skopeo refuse
+    // an archive with several; every name goes into manifest.json for docker/podman.
+    await add('index.json', canonicalJson({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: indexEntries(a, tags.slice(0, 1)) }));
     const img = dockerImage(a);
     const manifestJson = [{
       Config: blobName(img.manifest.config.digest),

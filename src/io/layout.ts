@@ -144,7 +144,7 @@ export async function writeLayout(dir: string, a: Artifact, opts: { tags?: reado
     return;
   }
   if (!existing.isDirectory() || !(await isLayoutDir(dir))) {
-    throw new UserError(`${dir} exists and is not an OCI layout; remove it or choose another --oci-layout path`);
+    throw new UserError(`${dir} exists and is not an OCI layout; remove it or choose another path`);
   }
   await writeBlobs(dir, a);
   const index = await readIndexJson(dir);

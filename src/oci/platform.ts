@@ -3,6 +3,9 @@ import type { Platform } from './types.js';
 // GOARCH names are the OCI architecture names; the variant carries GOARM / arm64 v8.
 const KNOWN_ARCH = new Set(['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv64', 'mips64le', 'loong64']);
 
+// Variants Go can target: GOAMD64 levels, GOARM versions; arm64 is v8.
+const VARIANTS: Record<string, string[]> = { amd64: ['v1', 'v2', 'v3', 'v4'], arm: ['v5', 'v6', 'v7'], arm64: ['v8'] };
+
 /** Parses `os/arch[/variant]`, e.g. `linux/arm64`, `linux/arm/v7`. */
 export function parsePlatform(s: string): Platform {
   const parts = s.trim().split('/');
@@ -15,6 +18,10 @@ export function parsePlatform(s: string): Platform {
   }
   if (!KNOWN_ARCH.has(architecture)) {
     throw new Error(`unsupported architecture ${JSON.stringify(architecture)} in ${JSON.stringify(s)}: use one of ${[...KNOWN_ARCH].join(', ')}`);
+  }
+  const variants = VARIANTS[architecture] ?? [];
+  if (variant && !variants.includes(variant)) {
+    throw new Error(`unsupported variant ${JSON.stringify(variant)} for ${architecture} in ${JSON.stringify(s)}: ${variants.length ? `use one of ${variants.join(', ')}` : 'this architecture has no variants'}`);
   }
   const p: Platform = { architecture, os };
   if (variant) p.variant = variant;

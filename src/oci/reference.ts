@@ -123,12 +123,14 @@ export function toReference(ref: string | Reference): Reference {
 }
 
 /**
- * Where `build --push` goes: the reference given, else `$GOSCRATCH_REPO` (a
- * repository, like ko's KO_DOCKER_REPO) with `name` appended when one is given.
+ * Where `build --push REF` goes. A REF that names its registry (`host.tld/…`,
+ * `host:port/…`, `localhost/…`) is used as it is; a short one (`app:v1`) is put under
+ * the default repository, `$GOSCRATCH_REPO` (like ko's KO_DOCKER_REPO) or the
+ * config's `repo`, when one is set, and read as docker would otherwise.
  */
-export function resolvePushReference(arg: string | undefined, opts: { name?: string; env?: NodeJS.ProcessEnv } = {}): Reference {
-  if (arg) return parseReference(arg);
-  const repo = (opts.env ?? process.env).GOSCRATCH_REPO?.trim();
-  if (!repo) throw new UserError('no repository to push to: pass a reference (e.g. registry.example.com/team/app:v1) or set GOSCRATCH_REPO');
-  return parseReference(opts.name ? `${repo.replace(/\/+$/, '')}/${opts.name}` : repo);
+export function resolvePushReference(arg: string, opts: { repo?: string; env?: NodeJS.ProcessEnv } = {}): Reference {
+  const repo = (opts.repo ?? (opts.env ?? process.env).GOSCRATCH_REPO)?.trim().replace(/\/+$/, '');
+  const first = arg.split('/')[0] ?? '';
+  const namesRegistry = arg.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return parseReference(repo && !namesRegistry ? `${repo}/${arg}` : arg);
 }

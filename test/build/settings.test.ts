@@ -56,6 +56,7 @@ test('root is refused unless allowed; bad ports, platforms and users are named',
   await assert.rejects(resolveSettings(dir, { platform: 'windows/amd64' }, {}), /linux only/);
   await assert.rejects(resolveSettings(dir, { platform: 'linux/amd64,linux/amd64' }, {}), /listed twice/);
   await assert.rejects(resolveSettings(dir, { user: 'Bad Name' }, {}), /invalid user name/);
+  await assert.rejects(resolveSettings(dir, { user: 'root' }, {}), /belongs to uid 0/);
   await assert.rejects(resolveSettings(dir, { env: ['NOVALUE'] }, {}), /--env "NOVALUE": expected KEY=VALUE/);
 });
 
@@ -68,4 +69,6 @@ test('binary names skip major version suffixes', () => {
 test('source URLs never carry credentials', () => {
   assert.equal(publicSourceUrl('https://user:s3cret@github.com/org/repo.git'), 'https://github.com/org/repo');
   assert.equal(publicSourceUrl('git@github.com:org/repo.git'), 'https://github.com/org/repo');
+  assert.equal(publicSourceUrl('oauth2:glpat-xyz@gitlab.com:o/r.git'), 'https://gitlab.com/o/r');
+  assert.equal(publicSourceUrl('ssh://git:tok@host.example:2222/o/r.git'), 'ssh://host.example:2222/o/r');
 });

@@ -79,14 +79,15 @@ describe('parseReference', () => {
 });
 
 describe('resolvePushReference', () => {
-  it('prefers the reference given', () => {
+  it('uses a reference that names its registry as it is', () => {
     assert.equal(resolvePushReference('ghcr.io/a/b:v1', { env: { GOSCRATCH_REPO: 'x.io/y' } }).toString(), 'ghcr.io/a/b:v1');
+    assert.equal(resolvePushReference('127.0.0.1:5000/b', { env: { GOSCRATCH_REPO: 'x.io/y' } }).toString(), '127.0.0.1:5000/b:latest');
   });
-  it('falls back to GOSCRATCH_REPO, with the name appended when given', () => {
-    assert.equal(resolvePushReference(undefined, { env: { GOSCRATCH_REPO: 'registry.example.com/team/' }, name: 'hello' }).toString(), 'registry.example.com/team/hello:latest');
-    assert.equal(resolvePushReference(undefined, { env: { GOSCRATCH_REPO: 'registry.example.com/team/app' } }).toString(), 'registry.example.com/team/app:latest');
+  it('puts a short reference under GOSCRATCH_REPO or the configured repo', () => {
+    assert.equal(resolvePushReference('hello', { env: { GOSCRATCH_REPO: 'registry.example.com/team/' } }).toString(), 'registry.example.com/team/hello:latest');
+    assert.equal(resolvePushReference('hello:1.0', { repo: 'localhost:5000/t', env: { GOSCRATCH_REPO: 'x.io/y' } }).toString(), 'localhost:5000/t/hello:1.0');
   });
-  it('says what to do when neither is set', () => {
-    assert.throws(() => resolvePushReference(undefined, { env: {} }), /set GOSCRATCH_REPO/);
+  it('reads a short reference as docker does when no repository is set', () => {
+    assert.equal(resolvePushReference('team/app:v1', { env: {} }).toString(), 'docker.io/team/app:v1');
   });
 });

@@ -52,6 +52,15 @@ function isPermanent(e: unknown): boolean {
   return false;
 }
 
+const REFUSED_MS = 15_000;
+
+function isRefused(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    if ((c as { code?: unknown }).code === 'ECONNREFUSED') return true;
+  }
+  return false;
+}
+
 /** True for errors a later attempt may not hit: network faults, stalls, 429 and 5xx. */
 export function isRetryable(e: unknown): boolean {
   if (e instanceof RegistryError) return e.status === 429 || e.status === 408 || e.status >= 500;
@@ -110,10 +119,12 @@ export async function withRetry<T>(what: string, policy: RetryPolicy, op: (attem
       }
       const delay = backoffDelay(policy, attempt, e);
       const elapsed = Date.now() - start;
-      if (elapsed + delay > policy.totalMs) {
+      // Nothing listening: a registry being restarted is back within seconds, not minutes.
+      const limit = isRefused(e) ? Math.min(policy.totalMs, REFUSED_MS) : policy.totalMs;
+      if (elapsed + delay > limit) {
         throw new GaveUpError(`${what} failed after ${attempt + 1} attempts in ${(elapsed / 1000).toFixed(1)}s; last error: ${describeError(e)}`, e);
       }
-      log.debug(`retrying ${what} in ${delay} ms (attempt ${attempt + 2}): ${describeError(e)}`);
+      log.info(`retrying ${what} in ${delay} ms (attempt ${attempt + 2}): ${describeError(e)}`);
       await sleep(delay);
     }
   }
