@@ -33,7 +33,8 @@ const commands: Record<string, () => Promise<CommandUnknownOpts>> = {
 };
 const requested = process.argv[2];
 const load = requested && Object.hasOwn(commands, requested) ? [commands[requested]!] : Object.values(commands);
-for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c);
+// Usage errors in a command (unknown flag, bad choice, missing argument) exit 2, as documented.
+for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c.exitOverride());
 
 process.on('SIGINT', () => process.exit(ExitCode.interrupted));
 process.on('SIGTERM', () => process.exit(ExitCode.interrupted));

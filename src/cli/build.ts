@@ -11,6 +11,7 @@ import { checkOutputs } from '../io/outputs.js';
 import { writeLayout } from '../io/layout.js';
 import { imageName } from '../io/names.js';
 import { resolvePushReference } from '../oci/reference.js';
+import { parseCpus } from '../runtime/size.js';
 import { UserError, ExitCode, errorMessage } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
 import { progress } from '../ui/progress.js';
@@ -41,6 +42,8 @@ async function writeSboms(result: BuildResult, format: SbomFormat, o: { files: s
   }
   return written;
 }
+
+const cpusOption = (v: string): number => usage(() => parseCpus(v));
 
 /** Runs a check, turning its error into a usage error (exit 2). */
 function usage<T>(fn: () => T): T {
@@ -76,7 +79,7 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--push <ref>', 'push to a registry: host[:port]/repo[:tag]; a short name (app:v1) goes under $GOSCRATCH_REPO')
     .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
     .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', jobsOption)
-    .option('--cpus <n>', 'CPU limit the container runs under: bakes GOMAXPROCS=ceil(n)', positiveNumber('--cpus'))
+    .option('--cpus <n>', 'CPU limit the container runs under (0.5, 2 or 500m): bakes GOMAXPROCS=ceil(n)', cpusOption)
     .option('--memory <size>', 'memory limit the container runs under (512Mi, 1Gi, 512m): bakes GOMEMLIMIT')
     .option('--memory-ratio <r>', 'share of --memory given to GOMEMLIMIT (default 0.9)', positiveNumber('--memory-ratio', 1))
     .addOption(new Option('--sbom <format>', 'SBOM written next to each output and attached when pushing (default spdx)').choices(['spdx', 'cyclonedx', 'none'] as const))

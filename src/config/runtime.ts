@@ -3,11 +3,21 @@
  * under, from which build bakes GOMAXPROCS and GOMEMLIMIT (see runtime/env.ts).
  */
 import { z } from 'zod';
-import { parseMemory } from '../runtime/size.js';
+import { parseCpus, parseMemory } from '../runtime/size.js';
 
 export const runtimeConfigSchema = z.strictObject({
-  /** CPU limit, e.g. 0.5 or 2: GOMAXPROCS = ceil(cpus). */
-  cpus: z.number().positive().optional(),
+  /** CPU limit, e.g. 0.5, 2 or Kubernetes' 500m: GOMAXPROCS = ceil(cpus). */
+  cpus: z
+    .union([z.number(), z.string()])
+    .transform((v, ctx) => {
+      try {
+        return parseCpus(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   /** Memory limit, e.g. 512Mi, 1Gi or 512m (docker's MiB). */
   memory: z
     .string()

@@ -60,6 +60,7 @@ test('deep continuations, huge lines and many stages stay fast', () => {
   // The parser is linear but not fast on megabyte inputs: a looser budget for those.
   lintsCleanly('FROM scratch\nRUN a \\\n' + 'b \\\n'.repeat(20000) + 'c\n', 10_000);
   lintsCleanly('FROM scratch\nRUN ' + 'x'.repeat(1_000_000) + '\n', 10_000);
+  lintsCleanly('FROM scratch\nENV A=' + 'x'.repeat(1_000_000) + '\nARG B=' + 'y:'.repeat(500_000) + '\n', 10_000);
   lintsCleanly('FROM golang:1.23 AS s0\n' + Array.from({ length: 300 }, (_, i) => `FROM s${i} AS s${i + 1}\nRUN go build -o /o${i} .\nCOPY --from=s${i} /o /o`).join('\n'));
   lintsCleanly('FROM scratch\nENV A=' + '${A}'.repeat(5000) + '\n');
   lintsCleanly('\\\n'.repeat(50000), 10_000);

@@ -16,7 +16,8 @@ test('runtime section: bad values and unknown keys are refused with the reason',
   };
   assert.match(issues({ memory: '512M' }), /^memory: .*ambiguous/);
   assert.match(issues({ cpus: 0 }), /^cpus: /);
-  assert.match(issues({ cpus: '1' }), /^cpus: /);
+  assert.match(issues({ cpus: 'one' }), /^cpus: .*500m/);
+  assert.equal(runtimeConfigSchema.parse({ cpus: '500m' }).cpus, 0.5, 'Kubernetes millicores are read as CPUs');
   assert.match(issues({ memoryRatio: 1.2 }), /^memoryRatio: /);
   assert.match(issues({ cpu: 1 }), /cpu/);
 });

@@ -12,7 +12,8 @@ const SECRET_VALUES = [
   /-----BEGIN [A-Z ]*PRIVATE KEY/,
   /sk_live_[A-Za-z0-9]{20,}/,
   /AIza[0-9A-Za-z_-]{35}/,
-  /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@$]+@/i,
+  // Bounded, and anchored at a scheme's start, so a very long value stays linear.
+  /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]{1,256}:[^/\s@$]{1,256}@/i,
 ];
 
 function secretName(name: string): boolean {
