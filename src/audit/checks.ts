@@ -19,6 +19,8 @@ export interface AuditSubject {
   binary?: BinaryAnalysis;
   /** The entrypoint path in the image, for messages. */
   binaryPath?: string;
+  /** For GS512: why the runtime cannot start the entrypoint at all. */
+  entrypointMissing?: string;
   /** For GS511; defaults to now. */
   today?: Date;
 }
@@ -33,6 +35,10 @@ export function audit(s: AuditSubject): Finding[] {
   if (s.image && bin) {
     checkLoader(s.image, bin, s.binaryPath ?? 'the entrypoint', emit);
     checkMachine(s.image, bin, s.binaryPath ?? 'the entrypoint', emit);
+  }
+  if (s.image && s.entrypointMissing) {
+    emit('GS512', 'error', `the container cannot start: ${s.entrypointMissing}, so the runtime fails with "exec: no such file or directory" (or "no command specified")`,
+      'set ENTRYPOINT to the absolute path of a binary that is in the image, e.g. ["/usr/local/bin/app"]');
   }
   if (s.image) checkUser(s.image, emit);
   if (s.image && bin?.linked) checkFilesGoNeeds(s.image, bin, emit);

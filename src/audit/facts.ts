@@ -39,6 +39,8 @@ export interface EntrypointFacts {
   sha256?: string;
   /** Why the binary could not be read: missing, not ELF, corrupt layer. */
   error?: string;
+  /** Set when the runtime could not even start it: no command, not on PATH, no such file. */
+  missing?: boolean;
 }
 
 export function envMap(env: readonly string[] | undefined): Record<string, string> {
@@ -105,14 +107,14 @@ function pathDirs(img: Image): string[] {
 /** Finds argv[0] the way the runtime does (PATH for bare names) and analyzes it. */
 export async function entrypointFacts(img: Image, view: FsView): Promise<EntrypointFacts> {
   const command = commandOf(img);
-  if (!command) return { error: 'the image sets no entrypoint or cmd' };
+  if (!command) return { error: 'the image sets no entrypoint or cmd', missing: true };
   const candidates = entrypointCandidates(img);
   const path = command.includes('/') ? candidates[0] : candidates.find((p) => view.isFile(p));
-  if (!path) return { command, error: `${command} is not found on the image's PATH (${pathDirs(img).join(':')})` };
+  if (!path) return { command, error: `${command} is not found on the image's PATH (${pathDirs(img).join(':')})`, missing: true };
   let local: string | undefined;
   try {
     const resolved = view.resolve(path);
-    if (!view.isFile(resolved)) return { command, path: resolved, error: `${resolved} does not exist in the image (or is not a regular file)` };
+    if (!view.isFile(resolved)) return { command, path: resolved, error: `${resolved} does not exist in the image (or is not a regular file)`, missing: true };
     const file = await view.extractFile(resolved);
     local = file.path;
     return { command, path: resolved, analysis: await analyzeBinaryFile(local), sha256: file.digest };

@@ -53,7 +53,14 @@ export async function inspectImage(img: Image, name: string, opts: InspectOption
     ...(ep.analysis ? binaryFields(ep.analysis) : {}),
     ...(ep.error ? { error: ep.error } : {}),
   };
-  const findings = audit({ file: name, image: facts, ...(ep.analysis ? { binary: ep.analysis } : {}), ...(ep.path ? { binaryPath: ep.path } : {}), ...(opts.today ? { today: opts.today } : {}) });
+  const findings = audit({
+    file: name,
+    image: facts,
+    ...(ep.analysis ? { binary: ep.analysis } : {}),
+    ...(ep.path ? { binaryPath: ep.path } : {}),
+    ...(ep.missing && ep.error ? { entrypointMissing: ep.error } : {}),
+    ...(opts.today ? { today: opts.today } : {}),
+  });
   return { platform: formatPlatform(img.platform), image: summarize(img, view), binary, warnings: [...view.warnings], findings };
 }
 

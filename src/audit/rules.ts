@@ -4,14 +4,15 @@
  */
 import type { RuleInfo } from '../findings/model.js';
 
-const DOC = 'https://github.com/goscratch/goscratch#inspect-findings';
+// The findings table of goscratch inspect in the README.
+const DOC = 'https://github.com/goscratch/goscratch#findings';
 
 const rule = (id: string, severity: RuleInfo['severity'], title: string, help: string, equivalents?: Record<string, string>): RuleInfo => ({
   id,
   severity,
   title,
   help,
-  helpUri: `${DOC}-${id.toLowerCase()}`,
+  helpUri: DOC,
   ...(equivalents ? { equivalents } : {}),
 });
 
@@ -38,4 +39,6 @@ export const AUDIT_RULES: readonly RuleInfo[] = [
     'A non-root process cannot bind ports below 1024 on every runtime (Kubernetes without NET_BIND_SERVICE, rootless Podman). Listen on a port above 1024.'),
   rule('GS511', 'info', 'Go version no longer supported upstream',
     'Each Go release is supported until two newer major releases exist; unsupported releases get no security fixes. Rebuild with a supported Go.'),
+  rule('GS512', 'error', 'Entrypoint not in the image',
+    'The image sets no entrypoint or cmd, or its argv[0] is not a file in the image (nor on its PATH): the container cannot start. Point ENTRYPOINT at the binary by absolute path.'),
 ];

@@ -135,7 +135,9 @@ export function buildCommand(): CommandUnknownOpts {
         const target = pushTarget;
         // parseReference fills in `latest`; only a tag written in REF itself counts.
         const explicitTag = /:[\w][\w.-]*$/.test(o.push!.split('/').pop() ?? '');
-        const tags = [...new Set([...(explicitTag && target.tag ? [target.tag] : []), ...result.tags.map((t) => imageName(t).tag)])];
+        // The default name (<name>:latest) is not a request to move `latest` in the registry.
+        const named = [...(explicitTag && target.tag ? [target.tag] : []), ...settings.tags.map((t) => imageName(t).tag)];
+        const tags = named.length ? [...new Set(named)] : ['latest'];
         p.step(`pushing to ${target.name}`);
         const { createProgress, pushArtifact } = await import('../io/registry/index.js');
         const transfer = createProgress();

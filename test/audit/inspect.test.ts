@@ -133,6 +133,10 @@ test('entrypoint problems are reported, not thrown', async (t) => {
   assert.match(bare.binary.error ?? '', /server is not found on the image's PATH/);
   const script = await inspectImage(await testImage({ extra: [{ type: 'file', path: '/run.sh', mode: 0o755, data: Buffer.from('#!/bin/sh\necho\n') }], config: { Entrypoint: ['/run.sh'] } }), 'x');
   assert.match(script.binary.error ?? '', /not a valid ELF file/);
+  // GS512: an image whose entrypoint the runtime cannot even find; a script it can find is no GS512.
+  const gs512 = (r: { findings: Finding[] }): boolean => r.findings.some((f) => f.rule === 'GS512' && f.severity === 'error');
+  assert.ok(gs512(none) && gs512(missing) && gs512(bare));
+  assert.ok(!gs512(script));
   if (!requireTool(t, 'go')) return;
   // PATH lookup and a symlinked entrypoint.
   const img = await testImage({ binary: await hello(), at: '/usr/local/bin/server', extra: [{ type: 'symlink', path: '/app', target: 'usr/local/bin/server' }], config: { Entrypoint: ['server'], Env: ['PATH=/usr/local/bin'] } });
@@ -154,10 +158,10 @@ test('an index is inspected per platform', async (t) => {
   assert.deepEqual(one.platforms.map((p) => p.platform), ['linux/arm64']);
 });
 
-test('the rule table lists GS501-GS511 with the severities the findings use', async () => {
+test('the rule table lists GS501-GS512 with the severities the findings use', async () => {
   const { AUDIT_RULES } = await import('../../src/audit/rules.js');
-  assert.deepEqual(AUDIT_RULES.map((r) => r.id), ['GS501', 'GS502', 'GS503', 'GS504', 'GS505', 'GS506', 'GS507', 'GS508', 'GS509', 'GS510', 'GS511']);
-  assert.deepEqual(AUDIT_RULES.map((r) => r.severity), ['error', 'error', 'error', 'warning', 'error', 'warning', 'info', 'warning', 'info', 'warning', 'info']);
+  assert.deepEqual(AUDIT_RULES.map((r) => r.id), ['GS501', 'GS502', 'GS503', 'GS504', 'GS505', 'GS506', 'GS507', 'GS508', 'GS509', 'GS510', 'GS511', 'GS512']);
+  assert.deepEqual(AUDIT_RULES.map((r) => r.severity), ['error', 'error', 'error', 'warning', 'error', 'warning', 'info', 'warning', 'info', 'warning', 'info', 'error']);
 });
 
 test('GS508 with Go >= 1.25: silent by default, present when the go line or GODEBUG turns it off', async () => {
