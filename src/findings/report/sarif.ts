@@ -1,6 +1,10 @@
+import { isAbsolute, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Finding, RuleInfo, Severity } from '../model.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', style: 'note' };
+// GitHub code scanning's own scale for a rule's severity.
+const PROBLEM: Record<Severity, 'error' | 'warning' | 'recommendation'> = { error: 'error', warning: 'warning', info: 'recommendation', style: 'recommendation' };
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFO_URI = 'https://github.com/goscratch/goscratch';
 
@@ -27,7 +31,7 @@ export function sarifReport(findings: readonly Finding[], rules: readonly RuleIn
             help: { text: r.help ?? r.title, ...(r.helpUri ? { markdown: `${r.help ?? r.title}\n\n[Documentation](${r.helpUri})` } : {}) },
             ...(r.helpUri ? { helpUri: r.helpUri } : {}),
             defaultConfiguration: { level: LEVEL[r.severity] },
-            properties: { tags: ['goscratch'], precision: 'high', problem: { severity: r.severity } },
+            properties: { tags: ['goscratch'], precision: 'high', problem: { severity: PROBLEM[r.severity] } },
           })),
         },
       },
@@ -57,8 +61,17 @@ function region(f: Finding): Record<string, number> {
   return r;
 }
 
-/** A relative, forward-slash, percent-encoded URI reference for a file path. */
+/**
+ * A URI GitHub code scanning can place: a path inside the working directory becomes
+ * relative (to the checkout), any other absolute path a file: URI; a name that is no
+ * path (an image reference) stays a relative reference.
+ */
 function toUri(file: string): string {
+  if (isAbsolute(file)) {
+    const rel = relative(process.cwd(), file);
+    if (rel.startsWith('..') || isAbsolute(rel)) return pathToFileURL(file).href;
+    file = rel;
+  }
   return file.split(/[\\/]/).map((p) => encodeURIComponent(p)).join('/');
 }
 
