@@ -3,6 +3,7 @@
  * re-serialises a document: it edits the original text at node offsets, so comments,
  * key order, quoting, indentation and document separators stay byte for byte.
  */
+import { posix } from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { UserError, ExitCode } from '../ui/errors.js';
 
@@ -98,13 +99,19 @@ export function findImageFields(f: ParsedFile): ImageField[] {
   return out;
 }
 
+/** One spelling per package, so `./cmd/api`, `./cmd/api/` and `cmd/../cmd/api` build once. */
+export function normalizePackage(pkg: string): string {
+  const n = posix.normalize(pkg).replace(/\/+$/, '');
+  return pkg.startsWith('./') && !n.startsWith('.') ? `./${n}` : n || '.';
+}
+
 function field(f: ParsedFile, doc: number, scalar: Scalar, container: YAMLMap | undefined, seqIndent: number): ImageField {
   const pkg = (scalar.value as string).slice(SCHEME.length);
   const at = scalar.range?.[0] ?? 0;
   if (pkg === '' || /\s/.test(pkg)) {
     throw new UserError(`${location(f, doc, at)}: ${JSON.stringify(scalar.value)} names no Go package: write goscratch://<package>, e.g. goscratch://./cmd/api or goscratch://example.com/app/cmd/api`, ExitCode.usage);
   }
-  return { file: f, doc, line: f.lines.linePos(at).line, scalar, package: pkg, ...(container ? { container } : {}), seqIndent };
+  return { file: f, doc, line: f.lines.linePos(at).line, scalar, package: normalizePackage(pkg), ...(container ? { container } : {}), seqIndent };
 }
 
 /** How far a block list's dashes sit right of its key (`key:\n  - a` is 2, `key:\n- a` is 0). */
