@@ -6,7 +6,8 @@ import { chainInstrs, expand, varsAt, type DockerfileModel, type Instr } from '.
 
 /** Sources and destination of a COPY or ADD (exec or shell form). */
 export function copyPaths(instr: Instr): { sources: string[]; dest: string } {
-  const all = instr.exec ?? instr.words.map((w) => w.value).filter((w) => !w.startsWith('<<'));
+  // Heredoc bodies and their delimiter lines are file content, not paths.
+  const all = instr.exec ?? instr.words.filter((w) => !w.value.startsWith('<<') && !instr.heredocLines.has(w.span.start.line)).map((w) => w.value);
   return { sources: all.slice(0, -1), dest: all[all.length - 1] ?? '' };
 }
 

@@ -8,6 +8,7 @@ ruleCases('GS205', {
     { name: 'passwd copied after the USER', dockerfile: df('FROM alpine:3.20 AS b', 'FROM scratch', 'USER nobody', 'COPY --from=b /etc/passwd /etc/passwd'), lines: [3] },
   ],
   passes: [
+    { name: 'passwd written by a COPY heredoc', dockerfile: df('FROM scratch', 'COPY <<EOF2 /etc/passwd', 'appuser:x:10001:10001::/nonexistent:/sbin/nologin', 'EOF2', 'USER appuser') },
     { name: 'numeric USER needs no passwd', dockerfile: df('FROM scratch', 'USER 10001:10001') },
     { name: 'user created with adduser from an ENV', dockerfile: df('FROM alpine:3.20 AS b', 'ENV USER=appuser', 'RUN adduser -D -u 10001 "${USER}"', 'FROM scratch', 'COPY --from=b /etc/passwd /etc/passwd', 'USER appuser') },
     { name: 'passwd line written with printf, copied into /etc/', dockerfile: df('FROM alpine:3.20 AS b', "RUN printf 'root:x:0:0::/:/sbin/nologin\\napp:x:10001:10001::/:/sbin/nologin\\n' > /out/passwd", 'FROM scratch', 'COPY --from=b /out/passwd /etc/', 'USER app') },
