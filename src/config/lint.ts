@@ -36,18 +36,7 @@ export async function loadLintConfig(path: string, explicit: boolean): Promise<L
     if (!explicit && (e as NodeJS.ErrnoException).code === 'ENOENT') return lintConfigSchema.parse({});
     throw new UserError(`cannot read ${path}: ${errorMessage(e)}`, ExitCode.usage);
   }
-  const { parse } = await import('yaml');
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new UserError(`${path} is not valid YAML: ${errorMessage(e)}`, ExitCode.usage);
-  }
-  const section = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).lint : undefined;
-  const r = lintConfigSchema.safeParse(section ?? {});
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => `lint.${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new UserError(`${path}: ${issues}`, ExitCode.usage);
-  }
-  return r.data;
+  // The whole file is checked, so errors name the key and its line like build's do.
+  const { parseConfig } = await import('./load.js');
+  return lintConfigSchema.parse(parseConfig(text, path).lint ?? {});
 }
