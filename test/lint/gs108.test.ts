@@ -2,6 +2,7 @@ import { df, ruleCases } from './rulecases.js';
 
 ruleCases('GS108', {
   catches: [
+    { name: 'go install @latest', dockerfile: df('FROM golang:1.23-alpine', 'RUN go install github.com/go-delve/delve/cmd/dlv@latest'), lines: [2] },
     { name: 'go install without version', dockerfile: df('FROM golang:1.23', 'RUN go install github.com/go-delve/delve/cmd/dlv'), lines: [2] },
     { name: 'go get without version', dockerfile: df('FROM golang:1.23', 'RUN go get -u golang.org/x/tools/cmd/stringer'), lines: [2] },
     { name: 'go run of a remote module', dockerfile: df('FROM golang:1.23', 'RUN go run github.com/a-h/templ/cmd/templ generate'), lines: [2] },
