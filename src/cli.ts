@@ -32,7 +32,8 @@ const commands: Record<string, () => Promise<CommandUnknownOpts>> = {
   apply: async () => (await import('./cli/apply.js')).applyCommand(),
 };
 const requested = process.argv[2];
-const load = requested && Object.hasOwn(commands, requested) ? [commands[requested]!] : Object.values(commands);
+const versionOnly = requested === '--version' || requested === '-V';
+const load = versionOnly ? [] : requested && Object.hasOwn(commands, requested) ? [commands[requested]!] : Object.values(commands);
 // Usage errors in a command (unknown flag, bad choice, missing argument) exit 2, as documented.
 for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c.exitOverride());
 
