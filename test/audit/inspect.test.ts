@@ -5,27 +5,11 @@ import { newIndex } from '../../src/image/model.js';
 import type { Finding } from '../../src/findings/model.js';
 import type { BinaryAnalysis } from '../../src/binary/analyze.js';
 import { requireTool } from '../helpers/tools.js';
-import { AUTOMAXPROCS_STUB, HELLO, MINIMAL, NET_PROGRAM, USES_AUTOMAXPROCS, buildGo, goMod, goModWithAutomaxprocs } from '../binary/gobuild.js';
+import { AUTOMAXPROCS_STUB, HELLO, MINIMAL, NET_PROGRAM, USES_AUTOMAXPROCS, TLS_AND_ZONES, buildGo, goMod, goModWithAutomaxprocs } from '../binary/gobuild.js';
 import { testImage } from './images.js';
 
 const rules = (fs: readonly Finding[]): string[] => fs.map((f) => f.rule).sort();
 const TODAY = new Date('2026-11-28T00:00:00Z');
-
-const TLS_ZONES = `package main
-
-import (
-	"crypto/tls"
-	"fmt"
-	"time"
-)
-
-func main() {
-	l, err := time.LoadLocation("Europe/Paris")
-	fmt.Println(l, err)
-	c, err := tls.Dial("tcp", "127.0.0.1:1", nil)
-	fmt.Println(c, err)
-}
-`;
 
 const hello = () => buildGo({ files: { 'go.mod': goMod(), 'main.go': HELLO }, args: ['-ldflags=-s -w'] });
 
@@ -104,13 +88,13 @@ test('GS503/GS504/GS505: root, names, and names missing from passwd', async (t) 
 
 test('GS506/GS507: crypto/tls without CA certificates, LoadLocation without zoneinfo', async (t) => {
   if (!requireTool(t, 'go')) return;
-  const bin = await buildGo({ files: { 'go.mod': goMod(), 'main.go': TLS_ZONES }, args: ['-ldflags=-s -w'] });
+  const bin = await buildGo({ files: { 'go.mod': goMod(), 'main.go': TLS_AND_ZONES }, args: ['-ldflags=-s -w'] });
   const bare = await inspectImage(await testImage({ binary: bin }), 'x', { today: TODAY });
   assert.ok(bare.findings.some((f) => f.rule === 'GS506' && /x509: certificate signed by unknown authority/.test(f.message)));
   assert.ok(bare.findings.some((f) => f.rule === 'GS507' && f.severity === 'info'));
   const full = await inspectImage(await testImage({ binary: bin, ca: true, extra: [{ type: 'file', path: '/usr/share/zoneinfo/UTC', mode: 0o444, data: Buffer.from('TZif') }] }), 'x', { today: TODAY });
   assert.ok(!full.findings.some((f) => f.rule === 'GS506' || f.rule === 'GS507'), JSON.stringify(full.findings));
-  const tz = await buildGo({ files: { 'go.mod': goMod(), 'main.go': TLS_ZONES.replace('"time"\n', '"time"\n\t_ "time/tzdata"\n') }, args: ['-ldflags=-s -w'] });
+  const tz = await buildGo({ files: { 'go.mod': goMod(), 'main.go': TLS_AND_ZONES.replace('"time"\n', '"time"\n\t_ "time/tzdata"\n') }, args: ['-ldflags=-s -w'] });
   const embedded = await inspectImage(await testImage({ binary: tz, ca: true }), 'x', { today: TODAY });
   assert.ok(!embedded.findings.some((f) => f.rule === 'GS507'));
 });

@@ -7,23 +7,7 @@ import { buildSetting, formatModinfo, parseModinfo, type BuildInfo } from '../..
 import { goQuote, goUnquote } from '../../src/binary/goquote.js';
 import { execOk } from '../helpers/exec.js';
 import { requireTool, toolPath } from '../helpers/tools.js';
-import { AUTOMAXPROCS_STUB, HELLO, MINIMAL, NET_PROGRAM, USES_AUTOMAXPROCS, buildGo, goMod, goModWithAutomaxprocs, type GoProgram } from './gobuild.js';
-
-const TLS_AND_ZONES = `package main
-
-import (
-	"crypto/tls"
-	"fmt"
-	"time"
-)
-
-func main() {
-	l, err := time.LoadLocation("Europe/Paris")
-	fmt.Println(l, err, tls.VersionTLS13)
-	c, err := tls.Dial("tcp", "127.0.0.1:1", nil)
-	fmt.Println(c, err)
-}
-`;
+import { AUTOMAXPROCS_STUB, HELLO, MINIMAL, NET_PROGRAM, USES_AUTOMAXPROCS, TLS_AND_ZONES, buildGo, goMod, goModWithAutomaxprocs, type GoProgram } from './gobuild.js';
 
 const programs: Record<string, GoProgram> = {
   static: { files: { 'go.mod': goMod(), 'main.go': HELLO } },

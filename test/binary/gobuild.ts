@@ -108,3 +108,20 @@ async function compile(p: GoProgram, key: string): Promise<string> {
   });
   return out;
 }
+
+/** Links crypto/tls and calls time.LoadLocation (GS506/GS507 and linked-function detection). */
+export const TLS_AND_ZONES = `package main
+
+import (
+	"crypto/tls"
+	"fmt"
+	"time"
+)
+
+func main() {
+	l, err := time.LoadLocation("Europe/Paris")
+	fmt.Println(l, err, tls.VersionTLS13)
+	c, err := tls.Dial("tcp", "127.0.0.1:1", nil)
+	fmt.Println(c, err)
+}
+`;
