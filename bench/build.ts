@@ -5,7 +5,8 @@
  *   - goscratch's packaging alone (layers + config + OCI layout, in process) vs
  *     `buildah bud` (vfs) of the equivalent two-file scratch Dockerfile on the same
  *     prebuilt binary plus `buildah push` to an OCI layout;
- *   - image assembly alone (layers + config, no writing) for the ~5 MB binary.
+ *   - image assembly alone (layers + config, no writing) for the ~5 MB binary, with
+ *     fresh compression and with the layer cache an unchanged rebuild reads.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -32,9 +33,11 @@ const cli = (args: string[]): void => {
   execFileSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: src, stdio: 'ignore' });
 };
 
-async function assemble(): Promise<ReturnType<typeof appendLayers>> {
-  const base = await buildLayer(baseEntries(DEFAULT_USER, bundledCaCertificates()), { mtime: 0 });
-  const app = await buildLayer([{ type: 'file', path: '/usr/local/bin/hello', mode: 0o555, source: bin, size: statSync(bin).size }], { mtime: 0 });
+async function assemble(cache = true): Promise<ReturnType<typeof appendLayers>> {
+  const [base, app] = await Promise.all([
+    buildLayer(baseEntries(DEFAULT_USER, bundledCaCertificates()), { mtime: 0, cache }),
+    buildLayer([{ type: 'file', path: '/usr/local/bin/hello', mode: 0o555, source: bin, size: statSync(bin).size }], { mtime: 0, cache }),
+  ]);
   const img = appendLayers(emptyImage(hostPlatform()), [{ layer: base, history: {} }, { layer: app, history: {} }]);
   return setContainerConfig(img, () => ({ User: '10001:10001', Entrypoint: ['/usr/local/bin/hello'] }));
 }
@@ -45,14 +48,18 @@ async function main(): Promise<void> {
   let n = 0;
   const goMs = median(await timeRuns(RUNS, async () => goBuild()));
   const gsMs = median(await timeRuns(RUNS, async () => cli(['build', '.', '--tarball', join(work, `out${n++}.tar`)])));
+  const coldMs = median(await timeRuns(RUNS, () => assemble(false)));
+  await assemble(); // fill the layer cache
   const asmMs = median(await timeRuns(RUNS, assemble));
-  const packMs = median(await timeRuns(RUNS, async () => writeLayout(join(work, `layout${n++}`), await assemble(), { tags: ['hello:bench'] })));
+  // Packaging against buildah with fresh compression: buildah bud caches no layers by default.
+  const packMs = median(await timeRuns(RUNS, async () => writeLayout(join(work, `layout${n++}`), await assemble(false), { tags: ['hello:bench'] })));
 
   const rows: Array<[string, string, string?]> = [
     ['go build (same flags)', ms(goMs)],
     ['goscratch build --tarball (whole CLI)', ms(gsMs), `ratio ${(gsMs / goMs).toFixed(2)}x go build (target <= 2x)`],
-    [`image assembly, ${(statSync(bin).size / 1e6).toFixed(1)} MB binary`, ms(asmMs), 'target < 100 ms'],
-    ['goscratch packaging (assembly + OCI layout)', ms(packMs)],
+    [`image assembly, ${(statSync(bin).size / 1e6).toFixed(1)} MB binary, fresh compression`, ms(coldMs), 'target < 100 ms'],
+    ['image assembly, unchanged binary (layer cache)', ms(asmMs), 'target < 100 ms'],
+    ['goscratch packaging (fresh assembly + OCI layout)', ms(packMs)],
   ];
   try {
     const buildah = await Buildah.create();

@@ -90,7 +90,18 @@ async function caBundle(setting: string): Promise<Buffer | undefined> {
 export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): Promise<BuildResult> {
   const step = hooks.onStep ?? (() => undefined);
   const go = await findGo();
+  // `go list` (is it one main package?) runs alongside the compile, which takes the
+  // same pattern: an unchanged build then costs about one go command, not two.
+  const jobs = Math.max(1, Math.min(2, availableParallelism()));
+  const compiling = mapLimit(s.platforms, jobs, async (platform) => {
+    step(`compiling ${s.pattern === '.' ? s.moduleDir : s.pattern} for ${formatPlatform(platform)}`);
+    const bin = await compile({ go, dir: s.moduleDir, importPath: s.pattern, platform, ldflags: s.ldflags, tags: s.goTags, flags: s.goFlags, env: s.goEnv });
+    await checkScratchBinary(bin, platform);
+    return bin;
+  });
+  compiling.catch(() => undefined); // a listing error below is the one reported
   const [pkg, prov] = await Promise.all([findMainPackage(go, s.moduleDir, s.pattern), provenance(s.moduleDir)]);
+  const binaries = await compiling;
   const name = binaryName(pkg.ImportPath);
   const binaryPath = s.binaryPath ?? `/usr/local/bin/${name}`;
   const warnings: string[] = [];
@@ -100,13 +111,6 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
     }
   }
 
-  const jobs = Math.max(1, Math.min(2, availableParallelism()));
-  const binaries = await mapLimit(s.platforms, jobs, async (platform) => {
-    step(`compiling ${pkg.ImportPath} for ${formatPlatform(platform)}`);
-    const bin = await compile({ go, dir: s.moduleDir, importPath: pkg.ImportPath, platform, ldflags: s.ldflags, tags: s.goTags, flags: s.goFlags, env: s.goEnv });
-    await checkScratchBinary(bin, platform);
-    return bin;
-  });
 
   step('assembling layers');
   const layerOpts = { mtime: prov.epoch };

@@ -4,10 +4,9 @@
  * The Go build cache is the user's own, so repeated builds are incremental.
  */
 import { mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '../oci/digest.js';
-import { tempDir } from '../ui/fsutil.js';
+import { cacheRoot, tempDir } from '../ui/fsutil.js';
 import type { Platform } from '../oci/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import { UserError } from '../ui/errors.js';
@@ -17,6 +16,7 @@ export interface CompileOptions {
   go: string;
   /** Directory to run the build in (the module root). */
   dir: string;
+  /** Package path or pattern, e.g. example.com/app/cmd/server or ./cmd/server. */
   importPath: string;
   platform: Platform;
   ldflags?: readonly string[];
@@ -50,11 +50,6 @@ export function compileEnv(o: CompileOptions, base: NodeJS.ProcessEnv = process.
     env[kv.slice(0, i)] = kv.slice(i + 1);
   }
   return env;
-}
-
-/** Where goscratch keeps its own files: $GOSCRATCH_CACHE, else $XDG_CACHE_HOME/goscratch, else ~/.cache/goscratch. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GOSCRATCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'goscratch');
 }
 
 /**

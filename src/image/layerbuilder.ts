@@ -4,11 +4,13 @@
  * fixed modes and one mtime for every entry. The same entries always give the same
  * bytes, so the same digest, on every machine.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { constants as zc } from 'node:zlib';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { sha256 } from '../oci/digest.js';
-import { gzipParallel } from './pgzip.js';
+import { BLOCK_SIZE, gzipParallel } from './pgzip.js';
+import { cacheRoot, writeFileAtomic } from '../ui/fsutil.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { bufferLayer } from './layer.js';
 import type { Layer } from './model.js';
@@ -24,6 +26,8 @@ export interface LayerOptions {
   mtime: number;
   /** gzip level; 1 (fastest) matches go-containerregistry's default. */
   gzipLevel?: number;
+  /** Read and write compressed layers in goscratch's cache (default true). */
+  cache?: boolean;
 }
 
 const DIR_MODE = 0o755;
@@ -60,9 +64,15 @@ export function normalizeEntries(entries: readonly LayerEntry[]): LayerEntry[] {
 /** Builds a gzip layer from the entries; the tar and its compressed bytes are kept in memory. */
 export async function buildLayer(entries: readonly LayerEntry[], opts: LayerOptions): Promise<Layer> {
   const tarBytes = await tarOf(normalizeEntries(entries), opts.mtime);
-  const compressing = gzipParallel(tarBytes, opts.gzipLevel ?? zc.Z_BEST_SPEED);
-  const diffId = sha256(tarBytes); // hashed while the thread pool compresses
-  const bytes = await compressing;
+  const level = opts.gzipLevel ?? zc.Z_BEST_SPEED;
+  const diffId = sha256(tarBytes);
+  // The same tar always compresses to the same bytes (same zlib, level and blocks), so
+  // an unchanged layer, like the binary of an unchanged build, is read back instead.
+  const cacheFile = join(cacheRoot(), 'layers', sha256(`${diffId} ${level} ${BLOCK_SIZE} ${process.versions.zlib}`).slice(7));
+  const useCache = opts.cache ?? true;
+  const cached = useCache ? await readFile(cacheFile).catch(() => undefined) : undefined;
+  const bytes = cached ?? (await gzipParallel(tarBytes, level));
+  if (!cached && useCache) await mkdir(dirname(cacheFile), { recursive: true }).then(() => writeFileAtomic(cacheFile, bytes)).catch(() => undefined);
   return bufferLayer({ mediaType: MediaType.ociLayerGzip, digest: sha256(bytes), diffId, bytes });
 }
 

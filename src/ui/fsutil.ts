@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -56,4 +56,9 @@ export async function writeFileAtomic(target: string, data: Buffer | string, mod
     await discardTemp(tmp);
     throw e;
   }
+}
+
+/** Where goscratch keeps files between runs: $GOSCRATCH_CACHE, else $XDG_CACHE_HOME/goscratch, else ~/.cache/goscratch. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GOSCRATCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'goscratch');
 }

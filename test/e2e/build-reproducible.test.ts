@@ -32,10 +32,13 @@ describe('goscratch build is reproducible', needTools('go'), () => {
     const b = await copyExample('hello', join(dir, 'b/nested/second'));
     await touchAll(a, new Date('2001-02-03T04:05:06Z'));
     await touchAll(b, new Date());
-    // No SOURCE_DATE_EPOCH and no git: times must come from the fixed default, not the clock.
-    const env = { SOURCE_DATE_EPOCH: undefined };
+    // No SOURCE_DATE_EPOCH and no git: times must come from the fixed default, not the
+    // clock. Each build has its own empty cache, so both compile and compress afresh.
     const build = (src: string, out: string) =>
-      goscratch(['build', src, '--tarball', join(dir, `${out}.tar`), '--oci-layout', join(dir, `${out}-layout`), '--tag', 'hello:repro'], { env, cwd: dir });
+      goscratch(['build', src, '--tarball', join(dir, `${out}.tar`), '--oci-layout', join(dir, `${out}-layout`), '--tag', 'hello:repro'], {
+        env: { SOURCE_DATE_EPOCH: undefined, GOSCRATCH_CACHE: join(dir, `cache-${out}`) },
+        cwd: dir,
+      });
 
     const first = await build(a, 'a');
     assert.equal(first.code, 0, first.stderr);

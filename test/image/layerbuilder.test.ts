@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -35,8 +35,8 @@ const entries: LayerEntry[] = [
 ];
 
 test('the same entries in any order give byte-identical layers', async () => {
-  const a = await buildLayer(entries, { mtime: 1700000000 });
-  const b = await buildLayer([...entries].reverse(), { mtime: 1700000000 });
+  const a = await buildLayer(entries, { mtime: 1700000000, cache: false });
+  const b = await buildLayer([...entries].reverse(), { mtime: 1700000000, cache: false });
   assert.deepEqual(await readAll(a), await readAll(b));
   assert.equal(a.digest, b.digest);
   assert.equal(a.diffId, b.diffId);
@@ -74,8 +74,8 @@ test('files streamed from disk equal the same bytes given in memory', async () =
   const dir = mkdtempSync(join(tmpdir(), 'gs-layer-'));
   const data = Buffer.alloc(3 * 1024 * 1024, 7);
   writeFileSync(join(dir, 'bin'), data);
-  const fromDisk = await buildLayer([{ type: 'file', path: '/bin/app', mode: 0o555, source: join(dir, 'bin'), size: data.length }], { mtime: 0 });
-  const fromMem = await buildLayer([{ type: 'file', path: '/bin/app', mode: 0o555, data }], { mtime: 0 });
+  const fromDisk = await buildLayer([{ type: 'file', path: '/bin/app', mode: 0o555, source: join(dir, 'bin'), size: data.length }], { mtime: 0, cache: false });
+  const fromMem = await buildLayer([{ type: 'file', path: '/bin/app', mode: 0o555, data }], { mtime: 0, cache: false });
   assert.equal(fromDisk.digest, fromMem.digest);
 });
 
@@ -85,4 +85,22 @@ test('bad paths are refused: empty, "..", duplicates, file used as a directory',
   assert.equal(tarName('//usr/./bin/'), 'usr/bin');
   assert.throws(() => normalizeEntries([{ type: 'dir', path: '/a', mode: 0o755 }, { type: 'dir', path: 'a/', mode: 0o755 }]), /duplicate path/);
   assert.throws(() => normalizeEntries([{ type: 'file', path: '/a', mode: 0o444, data: Buffer.alloc(0) }, { type: 'file', path: '/a/b', mode: 0o444, data: Buffer.alloc(0) }]), /both a file and a directory/);
+});
+
+test('a layer read back from the cache is byte-identical to a fresh one', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'gs-cache-'));
+  const saved = process.env.GOSCRATCH_CACHE;
+  process.env.GOSCRATCH_CACHE = cache;
+  try {
+    const data = Buffer.from('unique ' + cache);
+    const first = await buildLayer([{ type: 'file', path: '/c', mode: 0o444, data }], { mtime: 0 });
+    assert.equal(readdirSync(join(cache, 'layers')).length, 1, 'the compressed layer was cached');
+    const second = await buildLayer([{ type: 'file', path: '/c', mode: 0o444, data }], { mtime: 0 });
+    assert.deepEqual(await readAll(second), await readAll(first));
+    assert.equal(second.digest, first.digest);
+    assert.equal(second.diffId, sha256(gunzipSync(await readAll(second))));
+  } finally {
+    if (saved === undefined) delete process.env.GOSCRATCH_CACHE;
+    else process.env.GOSCRATCH_CACHE = saved;
+  }
 });
