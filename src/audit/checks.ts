@@ -1,5 +1,5 @@
 /**
- * The GS501-GS511 checks: pure functions from what was read (image facts, binary
+ * The GS501-GS512 checks: pure functions from what was read (image facts, binary
  * analysis) to findings. Nothing here does I/O, so every rule is testable from
  * hand-written facts.
  */

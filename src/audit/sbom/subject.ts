@@ -3,6 +3,7 @@
  * the Go main module, every linked module with its go.sum hash, and the standard
  * library at the toolchain's version. Both writers read only this.
  */
+import { VERSION } from '../../version.js';
 import { createHash } from 'node:crypto';
 import type { BuildInfo, GoModule } from '../../binary/buildinfo.js';
 
@@ -85,7 +86,7 @@ function moduleComponent(m: GoModule, key: string): SbomComponent {
 
 export function sbomModel(s: SbomSubject): SbomModel {
   const go = s.binary?.go;
-  const toolVersion = s.toolVersion ?? '0.0.0';
+  const toolVersion = s.toolVersion ?? VERSION;
   const vcsTime = go?.settings.find((x) => x.key === 'vcs.time')?.value;
   const created = normalizeTime(s.created ?? s.image?.created ?? vcsTime ?? new Date().toISOString());
   const digestHex = (d: string | undefined): string | undefined => d?.replace(/^sha256:/, '');

@@ -1,3 +1,4 @@
+import { VERSION } from '../../version.js';
 import { isAbsolute, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, RuleInfo, Severity } from '../model.js';
@@ -12,7 +13,7 @@ const INFO_URI = 'https://github.com/goscratch/goscratch';
  * A SARIF 2.1.0 log with one run, as GitHub code scanning accepts it: every rule with
  * help text and help URI, results with relative artifact URIs and 1-based regions.
  */
-export function sarifReport(findings: readonly Finding[], rules: readonly RuleInfo[], version = '0.0.0'): string {
+export function sarifReport(findings: readonly Finding[], rules: readonly RuleInfo[], version = VERSION): string {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const log = {
     $schema: SCHEMA,
