@@ -35,8 +35,18 @@ function blockEntry(e: EnvEntry, dash: string, nl: string): string {
   return `${dash}- name: ${e.name}${nl}${pad}valueFrom:${nl}${pad}  resourceFieldRef:${nl}${pad}    resource: ${e.resource}${nl}`;
 }
 
-function flowEntry(e: EnvEntry): string {
-  return 'value' in e ? `{name: ${e.name}, value: ${JSON.stringify(e.value)}}` : `{name: ${e.name}, valueFrom: {resourceFieldRef: {resource: ${e.resource}}}}`;
+/** A flow-style entry; with `json`, every key and string quoted, so JSON files stay JSON. */
+function flowEntry(e: EnvEntry, json: boolean): string {
+  const q = (k: string): string => (json ? JSON.stringify(k) : k);
+  return 'value' in e
+    ? `{${q('name')}: ${q(e.name)}, ${q('value')}: ${JSON.stringify(e.value)}}`
+    : `{${q('name')}: ${q(e.name)}, ${q('valueFrom')}: {${q('resourceFieldRef')}: {${q('resource')}: ${q(e.resource)}}}}`;
+}
+
+/** Whether the container is written JSON-style (double-quoted keys), as in a .json manifest. */
+function jsonStyle(container: YAMLMap): boolean {
+  const key = container.items[0]?.key;
+  return isScalar(key) && key.type === Scalar.QUOTE_DOUBLE;
 }
 
 /** Offset of the start of the line after the node's value. */
@@ -65,7 +75,7 @@ export function addEnv(text: string, container: YAMLMap, entries: readonly EnvEn
     // Before the closing bracket: `[a]` -> `[a, new]`, `[]` -> `[new]`.
     const close = text.lastIndexOf(']', env.range![1]);
     const sep = env.items.length ? ', ' : '';
-    return { start: close, end: close, text: sep + entries.map(flowEntry).join(', ') };
+    return { start: close, end: close, text: sep + entries.map((e) => flowEntry(e, jsonStyle(container))).join(', ') };
   }
   if (isSeq(env) && env.items.length > 0) {
     const dash = ' '.repeat(columnOf(text, env.range![0]));
@@ -73,7 +83,8 @@ export function addEnv(text: string, container: YAMLMap, entries: readonly EnvEn
   }
   if (container.flow) {
     const close = text.lastIndexOf('}', container.range![1]);
-    return { start: close, end: close, text: `${container.items.length ? ', ' : ''}env: [${entries.map(flowEntry).join(', ')}]` };
+    const json = jsonStyle(container);
+    return { start: close, end: close, text: `${container.items.length ? ', ' : ''}${json ? '"env"' : 'env'}: [${entries.map((e) => flowEntry(e, json)).join(', ')}]` };
   }
   const keyCol = columnOf(text, (container.items[0]!.key as Node).range![0]);
   const indent = ' '.repeat(keyCol);

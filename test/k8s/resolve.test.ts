@@ -146,6 +146,10 @@ test('edge layouts: no final newline, a comment after the env list, a block scal
       'kind: Pod\nspec:\n  containers:\n  - {name: s, image: goscratch://./x, resources: {limits: {cpu: 1, memory: 64Mi}}}   # flow\n',
       `kind: Pod\nspec:\n  containers:\n  - {name: s, image: ${HELLO}, resources: {limits: {cpu: 1, memory: 64Mi}}, env: [{name: GOMAXPROCS, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}, {name: GOMEMLIMIT, value: "57MiB"}]}   # flow\n`,
     ],
+    [
+      '{"kind": "Pod", "spec": {"containers": [{"name": "s", "image": "goscratch://./x", "resources": {"limits": {"memory": "64Mi"}}}]}}\n',
+      `{"kind": "Pod", "spec": {"containers": [{"name": "s", "image": "${HELLO}", "resources": {"limits": {"memory": "64Mi"}}, "env": [{"name": "GOMEMLIMIT", "value": "57MiB"}]}]}}\n`,
+    ],
   ];
   for (const [input, expected] of cases) {
     const r = await resolveManifests([{ name: 'x.yaml', text: input }], { resolveImage });
