@@ -1,9 +1,6 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
-import { buildArtifact, type BuildResult } from '../build/pipeline.js';
-import type { SbomFormat } from '../audit/sbom/index.js';
-import { imageDescriptor } from '../image/model.js';
-import { writeFileAtomic } from '../ui/fsutil.js';
+import { buildArtifact } from '../build/pipeline.js';
 import { resolveSettings } from '../build/settings.js';
 import { formatPlatform } from '../oci/platform.js';
 import { writeArchive } from '../io/archive.js';
@@ -17,31 +14,6 @@ import { configureLog, log } from '../ui/log.js';
 import { progress } from '../ui/progress.js';
 import { collect, wholeNumber, positiveNumber, jobsOption } from './options.js';
 
-
-/**
- * One SBOM per platform image, from the binary just compiled: written next to each
- * file output (`hello.tar.spdx.json`, or `hello.tar.linux-arm64.spdx.json` for several
- * platforms) and attached to each pushed image as an OCI referrer.
- */
-async function writeSboms(result: BuildResult, format: SbomFormat, o: { files: string[]; pushedTo?: string; insecureRegistries?: string[] }): Promise<string[]> {
-  const { attachSbom, binarySbomSubject, sbomFor } = await import('../audit/sbom/index.js');
-  const written: string[] = [];
-  for (const x of result.platforms) {
-    const subject = await binarySbomSubject(x.binary, { name: result.tags[0] ?? result.binaryPath, image: x.image, pathInImage: result.binaryPath });
-    const text = sbomFor(subject, format);
-    const suffix = result.platforms.length > 1 ? `.${formatPlatform(x.platform).replace(/^linux\//, 'linux-').replaceAll('/', '')}` : '';
-    for (const f of o.files) {
-      const path = `${f}${suffix}.${format}.json`;
-      await writeFileAtomic(path, text);
-      written.push(path);
-    }
-    if (o.pushedTo) {
-      const r = await attachSbom(o.pushedTo, imageDescriptor(x.image), text, format, o.insecureRegistries ? { insecureRegistries: o.insecureRegistries } : {});
-      written.push(r.ref);
-    }
-  }
-  return written;
-}
 
 const cpusOption = (v: string): number => usage(() => parseCpus(v));
 
@@ -151,7 +123,7 @@ export function buildCommand(): CommandUnknownOpts {
         outputs.push({ type: 'registry', path: r.ref });
       }
       const sbomFormat = o.sbom ?? settings.sbom;
-      const sboms = sbomFormat === 'none' ? [] : await writeSboms(result, sbomFormat, {
+      const sboms = sbomFormat === 'none' ? [] : await (await import('../audit/sbom/build.js')).buildSboms(result, sbomFormat, {
         files: outputs.filter((x) => x.type !== 'registry').map((x) => x.path),
         ...(pushed[0] ? { pushedTo: pushed[0] } : {}),
         ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),

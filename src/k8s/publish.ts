@@ -1,6 +1,7 @@
 /**
  * The resolver `goscratch resolve` uses for real: build the package with the build
- * pipeline (goscratch.yaml of its module applies) and push it to REPO/<binary name>.
+ * pipeline (goscratch.yaml of its module applies), push it to REPO/<binary name>, and
+ * attach its SBOM as build --push does.
  */
 import { createHash } from 'node:crypto';
 import { binaryName, buildArtifact } from '../build/pipeline.js';
@@ -36,6 +37,11 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
       ...opts.registry,
       ...(opts.jobs ? { jobs: opts.jobs } : {}),
     });
+    if (settings.sbom !== 'none') {
+      const { buildSboms } = await import('../audit/sbom/build.js');
+      const insecure = opts.registry?.insecureRegistries;
+      await buildSboms(result, settings.sbom, { files: [], pushedTo: pushed.ref, ...(insecure ? { insecureRegistries: insecure } : {}) });
+    }
     const buildInfo = result.platforms[0]?.buildInfo;
     return { ref: pushed.ref, ...(buildInfo ? { buildInfo } : {}) };
   };

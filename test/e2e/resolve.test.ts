@@ -71,6 +71,9 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
     });
     assert.equal(res.status, 200, `${ref} is in the registry`);
     assert.equal('sha256:' + createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex'), digest);
+    // The SBOM is attached as build --push attaches it (fallback tag on distribution 2.8).
+    const tags = (await (await fetch(`http://${reg.host}/v2/${repo}/tags/list`)).json()) as { tags: string[] };
+    assert.ok(tags.tags.includes(`sha256-${digest.slice(7)}.sbom`), `no SBOM for ${ref}: ${tags.tags.join(', ')}`);
   }
 
   test('builds and pushes each package once, prints the manifests with digests and runtime env', { timeout: 170_000 }, async () => {

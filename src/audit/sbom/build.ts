@@ -1,0 +1,30 @@
+/**
+ * SBOMs for what `build` (and `resolve`) just built: one per platform image, from the
+ * binary just compiled, written next to each file output (`hello.tar.spdx.json`, or
+ * `hello.tar.linux-arm64.spdx.json` for several platforms) and attached to each pushed
+ * image as an OCI referrer.
+ */
+import type { BuildResult } from '../../build/pipeline.js';
+import { imageDescriptor } from '../../image/model.js';
+import { formatPlatform } from '../../oci/platform.js';
+import { writeFileAtomic } from '../../ui/fsutil.js';
+import { attachSbom, binarySbomSubject, sbomFor, type SbomFormat } from './index.js';
+
+export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: string[]; pushedTo?: string; insecureRegistries?: string[] }): Promise<string[]> {
+  const written: string[] = [];
+  for (const x of result.platforms) {
+    const subject = await binarySbomSubject(x.binary, { name: result.tags[0] ?? result.binaryPath, image: x.image, pathInImage: result.binaryPath });
+    const text = sbomFor(subject, format);
+    const suffix = result.platforms.length > 1 ? `.${formatPlatform(x.platform).replace(/^linux\//, 'linux-').replaceAll('/', '')}` : '';
+    for (const f of o.files) {
+      const path = `${f}${suffix}.${format}.json`;
+      await writeFileAtomic(path, text);
+      written.push(path);
+    }
+    if (o.pushedTo) {
+      const r = await attachSbom(o.pushedTo, imageDescriptor(x.image), text, format, o.insecureRegistries ? { insecureRegistries: o.insecureRegistries } : {});
+      written.push(r.ref);
+    }
+  }
+  return written;
+}
