@@ -9,6 +9,7 @@ ruleCases('GS305', {
     { name: 'global ARG API_KEY', dockerfile: df('ARG API_KEY=x', 'FROM golang:1.23'), lines: [1] },
   ],
   passes: [
+    { name: 'names that locate a secret', dockerfile: df('FROM golang:1.23-alpine', 'ENV TOKEN_URL=https://auth.example.com/token PASSWORD_FILE=/run/secrets/db') },
     { name: 'ordinary variables', dockerfile: df('FROM golang:1.23', 'ENV USER=appuser UID=10001 GOFLAGS=-trimpath GOAUTH=netrc') },
     { name: 'GPG_KEY is a public fingerprint', dockerfile: df('FROM golang:1.23', 'ENV GPG_KEY=0123456789ABCDEF') },
     { name: 'secret used through a secret mount', dockerfile: df('FROM golang:1.23', 'RUN --mount=type=secret,id=token cat /run/secrets/token') },

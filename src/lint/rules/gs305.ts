@@ -16,8 +16,12 @@ const SECRET_VALUES = [
   /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]{1,256}:[^/\s@$]{1,256}@/i,
 ];
 
+/** Last parts that make the name about where a secret is, not the secret itself (TOKEN_URL, PASSWORD_FILE). */
+const LOCATOR_SUFFIX = new Set(['URL', 'URI', 'FILE', 'PATH', 'DIR', 'ENDPOINT', 'HOST', 'PORT', 'HEADER', 'NAME', 'TYPE']);
+
 function secretName(name: string): boolean {
   const parts = name.toUpperCase().split(/[_.-]+/);
+  if (parts.length > 1 && LOCATOR_SUFFIX.has(parts[parts.length - 1]!)) return false;
   if (parts.some((p) => SECRET_PARTS.has(p))) return true;
   const k = parts.lastIndexOf('KEY');
   return k >= 0 && !(k > 0 && PUBLIC_KEY_PREFIX.has(parts[k - 1]!));
