@@ -12,7 +12,7 @@ import { parseCpus } from '../runtime/size.js';
 import { UserError, ExitCode, errorMessage } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
 import { progress } from '../ui/progress.js';
-import { collect, wholeNumber, positiveNumber, jobsOption } from './options.js';
+import { collect, wholeNumber, positiveNumber, jobsOption, insecureRegistryOption } from './options.js';
 
 
 const cpusOption = (v: string): number => usage(() => parseCpus(v));
@@ -49,7 +49,7 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--ldflags <flags>', 'extra go build -ldflags, added after -s -w (repeatable)', collect)
     .option('--build-tags <list>', 'comma-separated Go build tags')
     .option('--push <ref>', 'push to a registry: host[:port]/repo[:tag]; a short name (app:v1) goes under $GOSCRATCH_REPO')
-    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(insecureRegistryOption())
     .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', jobsOption)
     .option('--cpus <n>', 'CPU limit the container runs under (0.5, 2 or 500m): bakes GOMAXPROCS=ceil(n)', cpusOption)
     .option('--memory <size>', 'memory limit the container runs under (512Mi, 1Gi, 512m): bakes GOMEMLIMIT')
@@ -116,7 +116,7 @@ export function buildCommand(): CommandUnknownOpts {
         const r = await pushArtifact(target.withTag(tags[0]!), result.artifact, {
           tags,
           ...(o.jobs ? { jobs: o.jobs } : {}),
-          ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+          ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
           onProgress: (x) => transfer.push(x),
         }).finally(() => transfer.stop());
         pushed.push(r.ref, ...r.tagged);
@@ -126,7 +126,7 @@ export function buildCommand(): CommandUnknownOpts {
       const sboms = sbomFormat === 'none' ? [] : await (await import('../audit/sbom/build.js')).buildSboms(result, sbomFormat, {
         files: outputs.filter((x) => x.type !== 'registry').map((x) => x.path),
         ...(pushed[0] ? { pushedTo: pushed[0] } : {}),
-        ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+        ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
       });
       p.done(`built ${result.tags.join(', ')} for ${result.platforms.map((x) => formatPlatform(x.platform)).join(', ')}`);
       const platforms = result.platforms.map((x) => ({

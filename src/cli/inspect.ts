@@ -5,7 +5,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { ExitCode, UserError } from '../ui/errors.js';
-import { collectList } from './options.js';
+import { collectList, insecureRegistryOption } from './options.js';
 
 const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
 
@@ -19,7 +19,7 @@ export function inspectCommand(): Command<[string | undefined]> {
     .option('--json', 'same as --format json')
     .addOption(new Option('-t, --failure-threshold <severity>', 'exit 1 when a finding is at or above this severity').choices(THRESHOLDS).default('error' as const))
     .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collectList, [] as string[])
-    .option('--insecure-registry <host>', 'registry reached over plain HTTP (repeatable)', collectList, [] as string[])
+    .addOption(insecureRegistryOption())
     .option('--no-color', 'no colours in text output')
     .option('--list-rules', 'print every inspect rule and exit')
     .addHelpText('after', '\nExit codes: 0 no finding at or above --failure-threshold, 1 findings at or above it, 2 usage or unreadable input.')

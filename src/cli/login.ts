@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { checkLogin, registryHost, storeCredentials } from '../io/registry/index.js';
 import { ExitCode, UserError } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
-import { collect } from './options.js';
+import { insecureRegistryOption } from './options.js';
 
 
 export function loginCommand(): CommandUnknownOpts {
@@ -12,7 +12,7 @@ export function loginCommand(): CommandUnknownOpts {
     .argument('[host]', 'registry host[:port] (default docker.io)')
     .requiredOption('-u, --username <user>', 'user name')
     .option('--password-stdin', 'read the password (or token) from stdin')
-    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('--debug', 'log every registry request (never credentials)')
     .action(async (host, o) => {
@@ -23,7 +23,7 @@ export function loginCommand(): CommandUnknownOpts {
       const registry = registryHost(host);
       const password = (await text(process.stdin)).replace(/\r?\n$/, '');
       if (!password) throw new UserError('no password on stdin', ExitCode.usage);
-      await checkLogin(registry, { username: o.username, password }, o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {});
+      await checkLogin(registry, { username: o.username, password }, o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {});
       const storedIn = await storeCredentials(registry, o.username, password);
       log.info(`logged in to ${registry} as ${o.username}; credentials stored in ${storedIn}`);
       if (o.json) process.stdout.write(JSON.stringify({ registry, username: o.username, storedIn }, null, 2) + '\n');

@@ -1,4 +1,5 @@
-/** Option parsers the commands share: repeatable values and checked numbers. */
+/** Options and parsers the commands share: repeatable values, checked numbers, registry access. */
+import { Option } from '@commander-js/extra-typings';
 import { UserError, ExitCode } from '../ui/errors.js';
 
 /** A repeatable option: each use adds one value. */
@@ -23,3 +24,7 @@ export const positiveNumber = (flag: string, max?: number) => (v: string): numbe
 };
 
 export const jobsOption = wholeNumber('--jobs', 1);
+
+/** `--insecure-registry`, with one meaning everywhere (same as docker's flag). */
+export const insecureRegistryOption = () =>
+  new Option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)').argParser(collect).default([] as string[]);

@@ -8,7 +8,7 @@ import { parseReference } from '../oci/reference.js';
 import type { Platform } from '../oci/types.js';
 import { ExitCode, UserError, errorMessage } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
-import { collect, jobsOption } from './options.js';
+import { jobsOption, insecureRegistryOption } from './options.js';
 import { checkOutputs } from '../io/outputs.js';
 
 
@@ -22,7 +22,7 @@ export function pullCommand(): CommandUnknownOpts {
     .option('--platform <os/arch[/variant]>', 'pick one platform from an index (default: the whole index)')
     .addOption(new Option('--format <format>', 'what DEST is (default: tarball for *.tar, else oci-layout)').choices(['oci-layout', 'tarball'] as const))
     .option('-j, --jobs <n>', 'blobs downloaded at once (default 4)', jobsOption)
-    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print only the digest')
     .option('--debug', 'log every registry request (never credentials)')
@@ -42,7 +42,7 @@ export function pullCommand(): CommandUnknownOpts {
       const opts: PullOptions = {
         ...(platform ? { platform } : {}),
         ...(o.jobs ? { jobs: o.jobs } : {}),
-        ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+        ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
         onProgress: (p) => progress.pull(p),
       };
       // The layout or archive names the image as pulled (tag references only).

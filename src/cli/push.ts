@@ -3,7 +3,7 @@ import { openArtifact } from '../io/source.js';
 import { createProgress, pushArtifact } from '../io/registry/index.js';
 import { parseReference } from '../oci/reference.js';
 import { configureLog, log } from '../ui/log.js';
-import { collect, jobsOption } from './options.js';
+import { collect, jobsOption, insecureRegistryOption } from './options.js';
 
 
 export function pushCommand(): CommandUnknownOpts {
@@ -13,7 +13,7 @@ export function pushCommand(): CommandUnknownOpts {
     .argument('<ref>', 'destination, e.g. registry.example.com/team/app:v1')
     .option('-t, --tag <tag>', 'extra tag to point at the pushed image (repeatable)', collect)
     .option('-j, --jobs <n>', 'blobs uploaded at once (default 4)', jobsOption)
-    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print only the pushed reference')
     .option('--debug', 'log every registry request (never credentials)')
@@ -27,7 +27,7 @@ export function pushCommand(): CommandUnknownOpts {
         result = await pushArtifact(target, artifact, {
           ...(o.tag ? { tags: o.tag } : {}),
           ...(o.jobs ? { jobs: o.jobs } : {}),
-          ...(o.insecureRegistry ? { insecureRegistries: o.insecureRegistry } : {}),
+          ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
           onProgress: (p) => progress.push(p),
         });
       } finally {

@@ -6,7 +6,7 @@ import { joinDocuments, resolveManifests, type ResolveResult } from '../k8s/reso
 import type { ManifestFile } from '../k8s/manifest.js';
 import { UserError, ExitCode } from '../ui/errors.js';
 import { configureLog, log } from '../ui/log.js';
-import { collect, positiveNumber, jobsOption } from './options.js';
+import { collect, positiveNumber, jobsOption, insecureRegistryOption } from './options.js';
 
 const MANIFEST = /\.(ya?ml|json)$/;
 
@@ -21,7 +21,7 @@ export function resolvingCommand(name: string, description: string) {
     .option('--no-runtime-env', 'do not add GOMAXPROCS / GOMEMLIMIT to containers with limits')
     .option('--memory-ratio <ratio>', 'share of the memory limit for GOMEMLIMIT (default 0.9)', positiveNumber('--memory-ratio', 1))
     .option('-j, --jobs <n>', 'packages built at once (default 2)', jobsOption)
-    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)', collect)
+    .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print nothing but the result and errors');
 }
@@ -39,7 +39,7 @@ export async function runResolve(o: ResolvingOptions): Promise<{ result: Resolve
   const resolveImage = buildAndPush({
     ...(o.pushTo ? { repo: o.pushTo } : {}),
     ...(o.platform ? { platform: o.platform } : {}),
-    ...(o.insecureRegistry ? { registry: { insecureRegistries: o.insecureRegistry } } : {}),
+    ...(o.insecureRegistry.length ? { registry: { insecureRegistries: o.insecureRegistry } } : {}),
     onStep: (s) => log.info(s),
   });
   const result = await resolveManifests(inputs, {

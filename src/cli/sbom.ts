@@ -5,6 +5,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { ExitCode, UserError } from '../ui/errors.js';
+import { insecureRegistryOption } from './options.js';
 
 export function sbomCommand(): Command<[string]> {
   return new Command('sbom')
@@ -14,7 +15,7 @@ export function sbomCommand(): Command<[string]> {
     .option('-o, --output <file>', 'write the SBOM to this file instead of stdout')
     .option('--platform <os/arch[/variant]>', 'platform of a multi-platform image')
     .option('--attach', 'push the SBOM to the registry as an OCI 1.1 referrer of the image (registry sources only)')
-    .option('--insecure-registry <host>', 'registry reached over plain HTTP (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .addOption(insecureRegistryOption())
     .option('--json', 'print a JSON summary (file, format, digest, components) instead of the SBOM; with -o only')
     .addHelpText('after', '\nExit codes: 0 written, 1 the source has no Go build info or the push failed, 2 usage or unreadable input.')
     .action(async (src, opts) => {
