@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { analyzeBinaryFile } from '../src/binary/analyze.js';
-import { inspectSource } from '../src/audit/inspect.js';
+import { inspectSource } from '../src/inspect/inspect.js';
 import { buildLayer } from '../src/image/layerbuilder.js';
 import { newImage } from '../src/image/model.js';
 import { baseEntries, bundledCaCertificates, DEFAULT_USER } from '../src/image/scratch.js';

@@ -2,12 +2,12 @@
 /**
  * The goscratch command line. Each command lives in cli/<name>.ts and stays thin:
  * it parses flags, calls the library and prints. Errors the user can fix print as
- * one message, without a stack trace; exit codes are in ui/errors.ts.
+ * one message, without a stack trace; exit codes are in cli/errors.ts.
  */
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import pc from 'picocolors';
-import { ExitCode, UserError, errorMessage } from './ui/errors.js';
-import { isInteractive } from './ui/log.js';
+import { ExitCode, describeFailure, exitCodeOf } from './cli/errors.js';
+import { isInteractive } from './cli/ui/log.js';
 import { VERSION } from './version.js';
 
 const program = new Command('goscratch')
@@ -47,7 +47,6 @@ try {
     process.exit(e.exitCode === 0 ? 0 : ExitCode.usage);
   }
   const prefix = isInteractive() ? pc.red('error: ') : 'error: ';
-  process.stderr.write(prefix + errorMessage(e) + '\n');
-  if (!(e instanceof UserError) && process.env.GOSCRATCH_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
-  process.exit(e instanceof UserError ? e.exitCode : ExitCode.failure);
+  process.stderr.write(prefix + describeFailure(e, Boolean(process.env.GOSCRATCH_DEBUG)) + '\n');
+  process.exit(exitCodeOf(e));
 }

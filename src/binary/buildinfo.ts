@@ -6,6 +6,7 @@
  * section name or, when section headers are gone, by its aligned magic in the first
  * writable segment, as debug/buildinfo does.
  */
+import { InputError } from '../util/errors.js';
 import type { ElfFile } from './elf.js';
 import { goQuote, goQuotedPrefixLength, goUnquote } from './goquote.js';
 
@@ -32,10 +33,9 @@ export interface BuildInfo {
 }
 
 /** The build info blob is malformed (truncated, fake magic, bad module lines). */
-export class BuildInfoError extends Error {
+export class BuildInfoError extends InputError {
   constructor(detail: string) {
     super(`invalid Go build info: ${detail}`);
-    this.name = 'BuildInfoError';
   }
 }
 

@@ -4,6 +4,7 @@
  * sections are. It reads only headers and the sections asked for, checks every
  * offset against the file size, and throws one clear Error on corrupt input.
  */
+import { InputError } from '../util/errors.js';
 import type { ByteSource } from './bytes.js';
 import { bufferSource, withFile } from './bytes.js';
 
@@ -90,10 +91,9 @@ const MACHINES: Record<number, { name: string; goarch?: (class64: boolean, le: b
   258: { name: 'LoongArch', goarch: (c64) => (c64 ? 'loong64' : undefined) },
 };
 
-class CorruptElf extends Error {
+class CorruptElf extends InputError {
   constructor(detail: string) {
     super(`not a valid ELF file: ${detail}`);
-    this.name = 'CorruptElf';
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { GoscratchError } from '../util/errors.js';
 import { resolvingCommand, runResolve } from './resolve.js';
 
 export function applyCommand() {
@@ -8,7 +8,7 @@ export function applyCommand() {
     .action(async (kubectlArgs, o) => {
       const { yaml } = await runResolve(o);
       const code = await kubectlApply(yaml, kubectlArgs);
-      if (code !== 0) throw new UserError(`kubectl apply exited with code ${code}`, ExitCode.failure);
+      if (code !== 0) throw new GoscratchError(`kubectl apply exited with code ${code}`);
     });
 }
 
@@ -17,7 +17,7 @@ function kubectlApply(yaml: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(kubectl, ['apply', '-f', '-', ...args], { stdio: ['pipe', 'inherit', 'inherit'] });
     child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'ENOENT' ? new UserError(`${kubectl} not found on PATH: install kubectl, or run \`goscratch resolve -f ... | kubectl apply -f -\` where it exists`, ExitCode.failure) : e),
+      reject(e.code === 'ENOENT' ? new GoscratchError(`${kubectl} not found on PATH: install kubectl, or run \`goscratch resolve -f ... | kubectl apply -f -\` where it exists`) : e),
     );
     child.on('close', (code) => resolve(code ?? 1));
     child.stdin.on('error', () => undefined);

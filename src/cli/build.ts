@@ -1,7 +1,7 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
-import { buildArtifact } from '../build/pipeline.js';
-import { resolveSettings } from '../build/settings.js';
+import { buildArtifact } from '../gobuild/pipeline.js';
+import { resolveSettings } from '../gobuild/settings.js';
 import { formatPlatform } from '../oci/platform.js';
 import { writeArchive } from '../io/archive.js';
 import { checkOutputs } from '../io/outputs.js';
@@ -9,10 +9,10 @@ import { writeLayout } from '../io/layout.js';
 import { imageName } from '../io/names.js';
 import { resolvePushReference } from '../oci/reference.js';
 import { parseCpus } from '../runtime/size.js';
-import { UserError, ExitCode, errorMessage } from '../ui/errors.js';
-import { configureLog, log } from '../ui/log.js';
-import { progress } from '../ui/progress.js';
-import { collect, wholeNumber, positiveNumber, jobsOption, insecureRegistryOption } from './options.js';
+import { UsageError, errorMessage } from '../util/errors.js';
+import { configureLog, log } from './ui/log.js';
+import { progress } from './ui/progress.js';
+import { collect, wholeNumber, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
 
 
 const cpusOption = (v: string): number => usage(() => parseCpus(v));
@@ -22,7 +22,7 @@ function usage<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    throw new UserError(errorMessage(e), ExitCode.usage);
+    throw new UsageError(errorMessage(e));
   }
 }
 
@@ -60,7 +60,7 @@ export function buildCommand(): CommandUnknownOpts {
     .action(async (path, o) => {
       configureLog({ quiet: Boolean(o.quiet || o.json) });
       if (!o.ociLayout && !o.tarball && !o.push) {
-        throw new UserError('nothing to write: give --oci-layout DIR, --tarball FILE and/or --push REF', ExitCode.usage);
+        throw new UsageError('nothing to write: give --oci-layout DIR, --tarball FILE and/or --push REF');
       }
       const settings = await resolveSettings(path, {
         ...(o.platform ? { platform: o.platform } : {}),
@@ -111,19 +111,19 @@ export function buildCommand(): CommandUnknownOpts {
         const named = [...(explicitTag && target.tag ? [target.tag] : []), ...settings.tags.map((t) => imageName(t).tag)];
         const tags = named.length ? [...new Set(named)] : ['latest'];
         p.step(`pushing to ${target.name}`);
-        const { createProgress, pushArtifact } = await import('../io/registry/index.js');
+        const [{ pushArtifact }, { createProgress }] = await Promise.all([import('../io/registry/index.js'), import('./ui/transfer.js')]);
         const transfer = createProgress();
         const r = await pushArtifact(target.withTag(tags[0]!), result.artifact, {
           tags,
           ...(o.jobs ? { jobs: o.jobs } : {}),
-          ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
+          ...registryOptions(o),
           onProgress: (x) => transfer.push(x),
         }).finally(() => transfer.stop());
         pushed.push(r.ref, ...r.tagged);
         outputs.push({ type: 'registry', path: r.ref });
       }
       const sbomFormat = o.sbom ?? settings.sbom;
-      const sboms = sbomFormat === 'none' ? [] : await (await import('../audit/sbom/build.js')).buildSboms(result, sbomFormat, {
+      const sboms = sbomFormat === 'none' ? [] : await (await import('../inspect/sbom/build.js')).buildSboms(result, sbomFormat, {
         files: outputs.filter((x) => x.type !== 'registry').map((x) => x.path),
         ...(pushed[0] ? { pushedTo: pushed[0] } : {}),
         ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),

@@ -2,8 +2,8 @@ import { Command } from '@commander-js/extra-typings';
 import { relative, resolve } from 'node:path';
 import { initProject } from '../init/init.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
-import { UserError, ExitCode } from '../ui/errors.js';
-import { configureLog, log } from '../ui/log.js';
+import { UsageError } from '../util/errors.js';
+import { configureLog, log } from './ui/log.js';
 
 export function initCommand(): Command<[string | undefined]> {
   return new Command('init')
@@ -20,7 +20,7 @@ export function initCommand(): Command<[string | undefined]> {
       configureLog({ quiet: Boolean(o.quiet || o.json) });
       const port = o.port === undefined ? undefined : Number(o.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-        throw new UserError(`--port ${JSON.stringify(o.port)}: use a port number from 1 to 65535`, ExitCode.usage);
+        throw new UsageError(`--port ${JSON.stringify(o.port)}: use a port number from 1 to 65535`);
       }
       const root = resolve(dir ?? '.');
       const { plan, files } = await initProject(root, {
@@ -43,6 +43,6 @@ function platforms(list: string): string[] {
   try {
     return list.split(',').filter(Boolean).map((p) => formatPlatform(parsePlatform(p)));
   } catch (e) {
-    throw new UserError(`--platform: ${(e as Error).message}`, ExitCode.usage);
+    throw new UsageError(`--platform: ${(e as Error).message}`);
   }
 }

@@ -4,7 +4,8 @@
  * as a report and GS5xx findings.
  */
 import { Command, Option } from '@commander-js/extra-typings';
-import { ExitCode, UserError } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
+import { ExitCode } from './errors.js';
 import { collectList, insecureRegistryOption } from './options.js';
 
 const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
@@ -25,7 +26,7 @@ export function inspectCommand(): Command<[string | undefined]> {
     .addHelpText('after', '\nExit codes: 0 no finding at or above --failure-threshold, 1 findings at or above it, 2 usage or unreadable input.')
     .action(async (src, opts) => {
       const [{ AUDIT_RULES }, { formatReport }, { severityRank }] = await Promise.all([
-        import('../audit/rules.js'),
+        import('../inspect/rules.js'),
         import('../findings/report/index.js'),
         import('../findings/model.js'),
       ]);
@@ -34,18 +35,13 @@ export function inspectCommand(): Command<[string | undefined]> {
         process.stdout.write(format === 'json' ? JSON.stringify(AUDIT_RULES, null, 2) + '\n' : AUDIT_RULES.map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.title}\n`).join(''));
         return;
       }
-      if (!src) throw new UserError('missing SRC: give an OCI layout directory, an archive, a registry reference or an ELF file', ExitCode.usage);
+      if (!src) throw new UsageError('missing SRC: give an OCI layout directory, an archive, a registry reference or an ELF file');
       for (const id of opts.ignore) {
-        if (!AUDIT_RULES.some((r) => r.id === id)) throw new UserError(`unknown rule ${id}: goscratch inspect --list-rules shows the rule ids`, ExitCode.usage);
+        if (!AUDIT_RULES.some((r) => r.id === id)) throw new UsageError(`unknown rule ${id}: goscratch inspect --list-rules shows the rule ids`);
       }
       const { parsePlatform } = await import('../oci/platform.js');
-      let platform;
-      try {
-        platform = opts.platform ? parsePlatform(opts.platform) : undefined;
-      } catch (e) {
-        throw new UserError((e as Error).message, ExitCode.usage);
-      }
-      const { inspectSource } = await import('../audit/inspect.js');
+      const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
+      const { inspectSource } = await import('../inspect/inspect.js');
       const report = await inspectSource(src, { ...(platform ? { platform } : {}), ...(opts.insecureRegistry.length ? { insecureRegistries: opts.insecureRegistry } : {}) });
       const ignored = new Set(opts.ignore);
       for (const p of report.platforms) p.findings = p.findings.filter((f) => !ignored.has(f.rule));
@@ -53,7 +49,7 @@ export function inspectCommand(): Command<[string | undefined]> {
       if (format === 'json') {
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       } else if (format === 'text') {
-        const { renderReport } = await import('../audit/render.js');
+        const { renderReport } = await import('../inspect/render.js');
         const color = opts.color && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
         process.stdout.write(renderReport(report) + '\n' + (formatReport('text', report.findings, AUDIT_RULES, { color }) || 'no findings\n'));
       } else {

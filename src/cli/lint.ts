@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import type { LintConfig } from '../config/lint.js';
-import { ExitCode, UserError } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
+import { ExitCode } from './errors.js';
 import { collectList } from './options.js';
 
 const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
@@ -47,14 +48,14 @@ export function lintCommand(): Command<[string[]]> {
       }
       if (opts.explain !== undefined) {
         const rule = ruleById(opts.explain);
-        if (!rule) throw new UserError(`unknown rule ${opts.explain}: goscratch lint --list-rules shows the rule ids`, ExitCode.usage);
+        if (!rule) throw new UsageError(`unknown rule ${opts.explain}: goscratch lint --list-rules shows the rule ids`);
         const { renderRuleDoc } = await import('../lint/docs.js');
         process.stdout.write(renderRuleDoc(rule));
         return;
       }
       const config = await readConfig(opts.config, cmd.getOptionValueSource('config') === 'cli');
       for (const id of [...opts.ignore, ...config.ignore, ...Object.keys(config.severity)]) {
-        if (!ruleById(id)) throw new UserError(`unknown rule ${id}: goscratch lint --list-rules shows the rule ids`, ExitCode.usage);
+        if (!ruleById(id)) throw new UsageError(`unknown rule ${id}: goscratch lint --list-rules shows the rule ids`);
       }
       const threshold = opts.failureThreshold ?? config.failureThreshold ?? 'warning';
       const files = findDockerfiles(paths.length > 0 ? paths : ['.']);
@@ -103,7 +104,7 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.usage);
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
 }
 

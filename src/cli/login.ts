@@ -1,9 +1,9 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { text } from 'node:stream/consumers';
 import { checkLogin, registryHost, storeCredentials } from '../io/registry/index.js';
-import { ExitCode, UserError } from '../ui/errors.js';
-import { configureLog, log } from '../ui/log.js';
-import { insecureRegistryOption } from './options.js';
+import { UsageError } from '../util/errors.js';
+import { configureLog, log } from './ui/log.js';
+import { insecureRegistryOption, registryOptions } from './options.js';
 
 
 export function loginCommand(): CommandUnknownOpts {
@@ -18,12 +18,12 @@ export function loginCommand(): CommandUnknownOpts {
     .action(async (host, o) => {
       configureLog({ quiet: Boolean(o.json), debug: Boolean(o.debug) });
       if (!o.passwordStdin) {
-        throw new UserError('give the password on stdin with --password-stdin (e.g. `echo "$TOKEN" | goscratch login HOST -u USER --password-stdin`), so it stays out of the shell history', ExitCode.usage);
+        throw new UsageError('give the password on stdin with --password-stdin (e.g. `echo "$TOKEN" | goscratch login HOST -u USER --password-stdin`), so it stays out of the shell history');
       }
       const registry = registryHost(host);
       const password = (await text(process.stdin)).replace(/\r?\n$/, '');
-      if (!password) throw new UserError('no password on stdin', ExitCode.usage);
-      await checkLogin(registry, { username: o.username, password }, o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {});
+      if (!password) throw new UsageError('no password on stdin');
+      await checkLogin(registry, { username: o.username, password }, registryOptions(o));
       const storedIn = await storeCredentials(registry, o.username, password);
       log.info(`logged in to ${registry} as ${o.username}; credentials stored in ${storedIn}`);
       if (o.json) process.stdout.write(JSON.stringify({ registry, username: o.username, storedIn }, null, 2) + '\n');

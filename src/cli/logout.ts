@@ -1,6 +1,6 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { eraseCredentials, registryHost } from '../io/registry/index.js';
-import { configureLog, log } from '../ui/log.js';
+import { configureLog, log } from './ui/log.js';
 
 export function logoutCommand(): CommandUnknownOpts {
   return new Command('logout')

@@ -1,6 +1,8 @@
 /** Options and parsers the commands share: repeatable values, checked numbers, registry access. */
 import { Option } from '@commander-js/extra-typings';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
+import type { RegistryOptions } from '../io/registry/session.js';
+import { log } from './ui/log.js';
 
 /** A repeatable option: each use adds one value. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -10,7 +12,7 @@ export const collectList = (v: string, prev: string[] = []): string[] => [...pre
 
 /** A whole number of at least `min`. */
 export const wholeNumber = (flag: string, min = 0) => (v: string): number => {
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UserError(`${flag} expects a whole number${min ? ` of at least ${min}` : ''}, got ${JSON.stringify(v)}`, ExitCode.usage);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} expects a whole number${min ? ` of at least ${min}` : ''}, got ${JSON.stringify(v)}`);
   return Number(v);
 };
 
@@ -18,7 +20,7 @@ export const wholeNumber = (flag: string, min = 0) => (v: string): number => {
 export const positiveNumber = (flag: string, max?: number) => (v: string): number => {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || (max !== undefined && n > max)) {
-    throw new UserError(`${flag} expects a number above 0${max !== undefined ? ` and at most ${max}` : ''}, got ${JSON.stringify(v)}`, ExitCode.usage);
+    throw new UsageError(`${flag} expects a number above 0${max !== undefined ? ` and at most ${max}` : ''}, got ${JSON.stringify(v)}`);
   }
   return n;
 };
@@ -28,3 +30,8 @@ export const jobsOption = wholeNumber('--jobs', 1);
 /** `--insecure-registry`, with one meaning everywhere (same as docker's flag). */
 export const insecureRegistryOption = () =>
   new Option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS to this host[:port] (repeatable)').argParser(collect).default([] as string[]);
+
+/** Registry options from the shared flags: `--insecure-registry`, and the CLI's logger for retries and `--debug`. */
+export function registryOptions(o: { insecureRegistry: string[] }): RegistryOptions {
+  return { ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}), logger: log };
+}

@@ -1,14 +1,14 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { writeArchive } from '../io/archive.js';
-import { createProgress, pullArtifact, pullIntoLayout, type PullOptions } from '../io/registry/index.js';
+import { pullArtifact, pullIntoLayout, type PullOptions } from '../io/registry/index.js';
+import { createProgress } from './ui/transfer.js';
 import { imagesOf } from '../image/model.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference } from '../oci/reference.js';
 import type { Platform } from '../oci/types.js';
-import { ExitCode, UserError, errorMessage } from '../ui/errors.js';
-import { configureLog, log } from '../ui/log.js';
-import { jobsOption, insecureRegistryOption } from './options.js';
+import { configureLog, log } from './ui/log.js';
+import { jobsOption, insecureRegistryOption, registryOptions } from './options.js';
 import { checkOutputs } from '../io/outputs.js';
 
 
@@ -29,20 +29,13 @@ export function pullCommand(): CommandUnknownOpts {
     .action(async (ref, dest, o) => {
       configureLog({ quiet: Boolean(o.quiet || o.json), debug: Boolean(o.debug) });
       const source = parseReference(ref);
-      let platform;
-      if (o.platform) {
-        try {
-          platform = parsePlatform(o.platform);
-        } catch (e) {
-          throw new UserError(errorMessage(e), ExitCode.usage);
-        }
-      }
+      const platform = o.platform ? parsePlatform(o.platform) : undefined;
       const format: Format = o.format ?? (/\.tar$/i.test(dest) ? 'tarball' : 'oci-layout');
       const progress = createProgress();
       const opts: PullOptions = {
         ...(platform ? { platform } : {}),
         ...(o.jobs ? { jobs: o.jobs } : {}),
-        ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
+        ...registryOptions(o),
         onProgress: (p) => progress.pull(p),
       };
       // The layout or archive names the image as pulled (tag references only).

@@ -1,9 +1,10 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { openArtifact } from '../io/source.js';
-import { createProgress, pushArtifact } from '../io/registry/index.js';
+import { pushArtifact } from '../io/registry/index.js';
+import { createProgress } from './ui/transfer.js';
 import { parseReference } from '../oci/reference.js';
-import { configureLog, log } from '../ui/log.js';
-import { collect, jobsOption, insecureRegistryOption } from './options.js';
+import { configureLog, log } from './ui/log.js';
+import { collect, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
 
 
 export function pushCommand(): CommandUnknownOpts {
@@ -27,7 +28,7 @@ export function pushCommand(): CommandUnknownOpts {
         result = await pushArtifact(target, artifact, {
           ...(o.tag ? { tags: o.tag } : {}),
           ...(o.jobs ? { jobs: o.jobs } : {}),
-          ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
+          ...registryOptions(o),
           onProgress: (p) => progress.push(p),
         });
       } finally {

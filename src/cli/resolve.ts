@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { buildAndPush } from '../k8s/publish.js';
 import { joinDocuments, resolveManifests, type ResolveResult } from '../k8s/resolve.js';
 import type { ManifestFile } from '../k8s/manifest.js';
-import { UserError, ExitCode } from '../ui/errors.js';
-import { configureLog, log } from '../ui/log.js';
+import { UsageError } from '../util/errors.js';
+import { configureLog, log } from './ui/log.js';
 import { collect, positiveNumber, jobsOption, insecureRegistryOption } from './options.js';
 
 const MANIFEST = /\.(ya?ml|json)$/;
@@ -33,7 +33,7 @@ export async function runResolve(o: ResolvingOptions): Promise<{ result: Resolve
   const inputs: ManifestFile[] = [];
   for (const f of o.filename) {
     const found = await readInputs(f, Boolean(o.recursive));
-    if (found.length === 0) throw new UserError(`-f ${f}: no .yaml, .yml or .json files there${o.recursive ? '' : ' (add -R for subdirectories)'}`, ExitCode.usage);
+    if (found.length === 0) throw new UsageError(`-f ${f}: no .yaml, .yml or .json files there${o.recursive ? '' : ' (add -R for subdirectories)'}`);
     inputs.push(...found);
   }
   const resolveImage = buildAndPush({
@@ -63,7 +63,7 @@ export function resolveCommand() {
 async function readInputs(path: string, recursive: boolean): Promise<ManifestFile[]> {
   if (path === '-') return [{ name: '-', text: await readStdin() }];
   const st = await stat(path).catch(() => {
-    throw new UserError(`-f ${path}: no such file or directory`, ExitCode.usage);
+    throw new UsageError(`-f ${path}: no such file or directory`);
   });
   if (st.isFile()) return [{ name: path, text: await readFile(path, 'utf8') }];
   const out: ManifestFile[] = [];

@@ -4,7 +4,7 @@
  * every dependency (purl, go.sum hash) and the standard library.
  */
 import { Command, Option } from '@commander-js/extra-typings';
-import { ExitCode, UserError } from '../ui/errors.js';
+import { GoscratchError, UsageError } from '../util/errors.js';
 import { insecureRegistryOption } from './options.js';
 
 export function sbomCommand(): Command<[string]> {
@@ -22,43 +22,38 @@ export function sbomCommand(): Command<[string]> {
       const [{ openSource, selectImages }, { parsePlatform, formatPlatform }, sbom, { VERSION }] = await Promise.all([
         import('../io/source.js'),
         import('../oci/platform.js'),
-        import('../audit/sbom/index.js'),
+        import('../inspect/sbom/index.js'),
         import('../version.js'),
       ]);
-      let platform;
-      try {
-        platform = opts.platform ? parsePlatform(opts.platform) : undefined;
-      } catch (e) {
-        throw new UserError((e as Error).message, ExitCode.usage);
-      }
+      const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
       const insecure = opts.insecureRegistry.length ? { insecureRegistries: opts.insecureRegistry } : {};
       const source = await openSource(src, { ...(platform ? { platform } : {}), ...insecure });
       let subject;
       let image;
       if (source.kind === 'binary') {
-        if (opts.attach) throw new UserError('--attach needs a registry image, not a binary file', ExitCode.usage);
+        if (opts.attach) throw new UsageError('--attach needs a registry image, not a binary file');
         subject = await sbom.binarySbomSubject(source.path, { name: source.name });
       } else {
         const images = selectImages(source.artifact, platform);
         if (images.length > 1) {
-          throw new UserError(`${src} has ${images.length} platforms (${images.map((i) => formatPlatform(i.platform)).join(', ')}): choose one with --platform`, ExitCode.usage);
+          throw new UsageError(`${src} has ${images.length} platforms (${images.map((i) => formatPlatform(i.platform)).join(', ')}): choose one with --platform`);
         }
         image = images[0]!;
         subject = await sbom.imageSbomSubject(image, source.name);
       }
       if (!subject.binary?.go) {
-        throw new UserError(`${src}: the entrypoint has no Go build info (not a Go binary, or built before Go 1.13), so there is nothing to list`);
+        throw new GoscratchError(`${src}: the entrypoint has no Go build info (not a Go binary, or built before Go 1.13), so there is nothing to list`);
       }
       const text = sbom.sbomFor({ ...subject, toolVersion: VERSION }, opts.format);
       if (opts.output) {
-        const { writeFileAtomic } = await import('../ui/fsutil.js');
+        const { writeFileAtomic } = await import('../util/fs.js');
         await writeFileAtomic(opts.output, text);
       } else if (!opts.json) {
         process.stdout.write(text);
       }
       let attached;
       if (opts.attach) {
-        if (source.kind !== 'artifact' || source.via !== 'registry' || !image) throw new UserError('--attach needs a registry reference (docker://host/name:tag)', ExitCode.usage);
+        if (source.kind !== 'artifact' || source.via !== 'registry' || !image) throw new UsageError('--attach needs a registry reference (docker://host/name:tag)');
         const { imageDescriptor } = await import('../image/model.js');
         attached = await sbom.attachSbom(source.name.replace(/^docker:\/\//, ''), imageDescriptor(image), text, opts.format, insecure);
       }
@@ -73,7 +68,7 @@ export function sbomCommand(): Command<[string]> {
       };
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       else if (opts.output || attached) {
-        const { log } = await import('../ui/log.js');
+        const { log } = await import('./ui/log.js');
         log.info(`${opts.format} SBOM with ${summary.components} entries${opts.output ? ` written to ${opts.output}` : ''}${attached ? `, attached as ${attached.ref}` : ''}`);
       }
     });

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/model.js';
-import { ExitCode, UserError, errorMessage } from '../ui/errors.js';
+import { UsageError, errorMessage } from '../util/errors.js';
 
 const ruleId = z.string().regex(/^GS\d{3}$/i, 'a rule id such as GS101');
 const severity = z.enum(SEVERITIES);
@@ -34,7 +34,7 @@ export async function loadLintConfig(path: string, explicit: boolean): Promise<L
     text = await readFile(path, 'utf8');
   } catch (e) {
     if (!explicit && (e as NodeJS.ErrnoException).code === 'ENOENT') return lintConfigSchema.parse({});
-    throw new UserError(`cannot read ${path}: ${errorMessage(e)}`, ExitCode.usage);
+    throw new UsageError(`cannot read ${path}: ${errorMessage(e)}`);
   }
   // The whole file is checked, so errors name the key and its line like build's do.
   const { parseConfig } = await import('./load.js');

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 import { configSchema, type Config } from './schema.js';
 
 export const CONFIG_FILE = 'goscratch.yaml';
@@ -18,7 +18,7 @@ export async function loadConfig(dir: string, file = join(dir, CONFIG_FILE)): Pr
     text = await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: {} };
-    throw new UserError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.usage);
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   return { config: parseConfig(text, file), path: file };
 }
@@ -28,12 +28,12 @@ export function parseConfig(text: string, file: string): Config {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new UserError(`${file}:${lc.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`, ExitCode.usage);
+    throw new UsageError(`${file}:${lc.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
   const data: unknown = doc.toJS() ?? {};
   const r = configSchema.safeParse(data);
   if (r.success) return r.data;
-  throw new UserError(r.error.issues.map((i) => describeIssue(i, doc, lc, file)).join('\n'), ExitCode.usage);
+  throw new UsageError(r.error.issues.map((i) => describeIssue(i, doc, lc, file)).join('\n'));
 }
 
 function describeIssue(issue: z.core.$ZodIssue, doc: ReturnType<typeof parseDocument>, lc: LineCounter, file: string): string {

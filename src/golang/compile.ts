@@ -6,10 +6,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../oci/digest.js';
-import { cacheRoot, tempDir } from '../ui/fsutil.js';
+import { cacheRoot, tempDir } from '../util/fs.js';
 import type { Platform } from '../oci/types.js';
 import { formatPlatform } from '../oci/platform.js';
-import { UserError } from '../ui/errors.js';
+import { BuildError } from '../util/errors.js';
 import { execCapture } from './exec.js';
 
 export interface CompileOptions {
@@ -46,7 +46,7 @@ export function compileEnv(o: CompileOptions, base: NodeJS.ProcessEnv = process.
   const env: NodeJS.ProcessEnv = { ...base, CGO_ENABLED: '0', ...platformEnv(o.platform) };
   for (const kv of o.env ?? []) {
     const i = kv.indexOf('=');
-    if (i <= 0) throw new UserError(`invalid build env entry ${JSON.stringify(kv)}: use KEY=VALUE`);
+    if (i <= 0) throw new BuildError(`invalid build env entry ${JSON.stringify(kv)}: use KEY=VALUE`);
     env[kv.slice(0, i)] = kv.slice(i + 1);
   }
   return env;
@@ -73,7 +73,7 @@ export async function compile(o: CompileOptions): Promise<string> {
   const out = await outputPath(o);
   const r = await execCapture(o.go, compileArgs(o, out), { cwd: o.dir, env: compileEnv(o) });
   if (r.code !== 0) {
-    throw new UserError(`go build for ${formatPlatform(o.platform)} failed:\n${r.stderr.trim()}`);
+    throw new BuildError(`go build for ${formatPlatform(o.platform)} failed:\n${r.stderr.trim()}`);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { UserError } from '../ui/errors.js';
+import { BuildError } from '../util/errors.js';
 import { execCapture } from './exec.js';
 
 export interface GoPackage {
@@ -24,13 +24,13 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<stri
   const explicit = env.GOSCRATCH_GO;
   if (explicit) {
     if (await isExecutable(explicit)) return explicit;
-    throw new UserError(`GOSCRATCH_GO=${explicit} is not an executable Go toolchain; point it at a 'go' binary or unset it`);
+    throw new BuildError(`GOSCRATCH_GO=${explicit} is not an executable Go toolchain; point it at a 'go' binary or unset it`);
   }
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const p = join(dir, 'go');
     if (await isExecutable(p)) return p;
   }
-  throw new UserError('no Go toolchain found: install Go (https://go.dev/dl/) and put `go` on PATH, or set GOSCRATCH_GO to its path');
+  throw new BuildError('no Go toolchain found: install Go (https://go.dev/dl/) and put `go` on PATH, or set GOSCRATCH_GO to its path');
 }
 
 /**
@@ -40,18 +40,18 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<stri
 export async function findMainPackage(go: string, cwd: string, pattern: string): Promise<GoPackage> {
   const r = await execCapture(go, ['list', '-e', '-json', pattern], { cwd });
   if (r.code !== 0 && !r.stdout.trim()) {
-    throw new UserError(`cannot read Go package ${pattern} in ${cwd}:\n${r.stderr.trim()}`);
+    throw new BuildError(`cannot read Go package ${pattern} in ${cwd}:\n${r.stderr.trim()}`);
   }
   const pkgs = parseJsonStream(r.stdout) as GoPackage[];
-  if (pkgs.length === 0) throw new UserError(`no Go package matches ${pattern} in ${cwd}`);
+  if (pkgs.length === 0) throw new BuildError(`no Go package matches ${pattern} in ${cwd}`);
   const broken = pkgs.find((p) => p.Error);
-  if (broken?.Error) throw new UserError(`Go package ${broken.ImportPath}: ${broken.Error.Err}`);
+  if (broken?.Error) throw new BuildError(`Go package ${broken.ImportPath}: ${broken.Error.Err}`);
   const mains = pkgs.filter((p) => p.Name === 'main');
   if (mains.length === 0) {
-    throw new UserError(`${pattern} is package ${pkgs[0]!.Name}, not a main package: point goscratch at the directory of a package main (e.g. ./cmd/server)`);
+    throw new BuildError(`${pattern} is package ${pkgs[0]!.Name}, not a main package: point goscratch at the directory of a package main (e.g. ./cmd/server)`);
   }
   if (mains.length > 1) {
-    throw new UserError(`${pattern} matches ${mains.length} main packages (${mains.map((p) => p.ImportPath).join(', ')}); build one at a time`);
+    throw new BuildError(`${pattern} matches ${mains.length} main packages (${mains.map((p) => p.ImportPath).join(', ')}); build one at a time`);
   }
   return mains[0]!;
 }

@@ -7,6 +7,7 @@
  * expansion is capped (gzip bombs), and file contents are only ever written to a
  * fresh temporary directory under a fixed name.
  */
+import { InputError } from '../util/errors.js';
 import { createWriteStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { dirname, join } from 'node:path';
@@ -17,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import type { Layer } from './model.js';
 import { isGzipLayer, MediaType } from '../oci/mediatypes.js';
-import { tempDir } from '../ui/fsutil.js';
+import { tempDir } from '../util/fs.js';
 
 export type FsEntryType = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -86,9 +87,7 @@ export interface LayerStat {
 }
 
 /** A layer or path problem, told in terms the user can act on. */
-export class ImageFsError extends Error {
-  override name = 'ImageFsError';
-}
+export class ImageFsError extends InputError {}
 
 export class FsView {
   private constructor(

@@ -10,7 +10,7 @@ import { constants as zc } from 'node:zlib';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { sha256 } from '../oci/digest.js';
 import { BLOCK_SIZE, gzipParallel } from './pgzip.js';
-import { cacheRoot, writeFileAtomic } from '../ui/fsutil.js';
+import { cacheRoot, writeFileAtomic } from '../util/fs.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { bufferLayer } from './layer.js';
 import type { Layer } from './model.js';

@@ -4,7 +4,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { UserError } from '../ui/errors.js';
+import { GoscratchError } from '../util/errors.js';
 
 export interface GoMod {
   module: string;
@@ -28,7 +28,7 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
     else if (m[1] === 'go') go = value;
     else toolchain = value.replace(/^go/, '');
   }
-  if (!module) throw new UserError(`${file} has no module line: run \`go mod init <module path>\` first`);
+  if (!module) throw new GoscratchError(`${file} has no module line: run \`go mod init <module path>\` first`);
   // go.mod files written before Go 1.12 have no go line; Go treats them as 1.16.
   return { module, go: go ?? '1.16', ...(toolchain ? { toolchain } : {}) };
 }
@@ -39,7 +39,7 @@ export async function readGoMod(dir: string): Promise<GoMod> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new UserError(`no go.mod in ${dir}: run goscratch init in a Go module root (or create one with \`go mod init\`)`);
+    throw new GoscratchError(`no go.mod in ${dir}: run goscratch init in a Go module root (or create one with \`go mod init\`)`);
   }
   return parseGoMod(text, file);
 }
@@ -51,7 +51,7 @@ export async function readGoMod(dir: string): Promise<GoMod> {
 export function goMinorVersion(mod: GoMod): string {
   const minor = (v: string): [number, number] => {
     const m = /^(\d+)\.(\d+)/.exec(v);
-    if (!m) throw new UserError(`go.mod has an unreadable Go version ${JSON.stringify(v)}: expected e.g. \`go 1.22\``);
+    if (!m) throw new GoscratchError(`go.mod has an unreadable Go version ${JSON.stringify(v)}: expected e.g. \`go 1.22\``);
     return [Number(m[1]), Number(m[2])];
   };
   const versions = [minor(mod.go), ...(mod.toolchain ? [minor(mod.toolchain)] : [])];

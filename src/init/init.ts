@@ -5,9 +5,9 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../ui/errors.js';
-import { writeFileAtomic } from '../ui/fsutil.js';
-import { binaryName } from '../build/pipeline.js';
+import { GoscratchError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { binaryName } from '../gobuild/pipeline.js';
 import { detectPort, findMainPackages, goMinorVersion, importPath, readGoMod } from './gomod.js';
 import { DEFAULT_PLATFORMS, DEFAULT_UID, DEFAULT_USER, configFile, dockerfile, dockerignore, makefile, type InitPlan } from './templates.js';
 
@@ -61,7 +61,7 @@ export async function initProject(dir: string, opts: InitOptions = {}): Promise<
     const present = [];
     for (const f of files) if (await exists(f.path)) present.push(f.name);
     if (present.length > 0) {
-      throw new UserError(`${present.join(', ')} already exist${present.length === 1 ? 's' : ''} in ${dir}: nothing was written; use --force to overwrite`);
+      throw new GoscratchError(`${present.join(', ')} already exist${present.length === 1 ? 's' : ''} in ${dir}: nothing was written; use --force to overwrite`);
     }
   }
   for (const f of files) await writeFileAtomic(f.path, f.text);
@@ -73,13 +73,13 @@ async function choosePackage(dir: string, wanted: string | undefined): Promise<s
   if (wanted !== undefined) {
     const norm = normalizePackage(wanted);
     if (!mains.includes(norm)) {
-      throw new UserError(`${wanted} is not a main package of the module in ${dir}${mains.length ? `: main packages are ${mains.join(', ')}` : ''}`);
+      throw new GoscratchError(`${wanted} is not a main package of the module in ${dir}${mains.length ? `: main packages are ${mains.join(', ')}` : ''}`);
     }
     return norm;
   }
-  if (mains.length === 0) throw new UserError(`no main package (package main) found in ${dir}: add one, or run goscratch init in the module that has it`);
+  if (mains.length === 0) throw new GoscratchError(`no main package (package main) found in ${dir}: add one, or run goscratch init in the module that has it`);
   if (mains.length === 1) return mains[0]!;
-  throw new UserError(`the module has several main packages (${mains.join(', ')}): choose one with --package`);
+  throw new GoscratchError(`the module has several main packages (${mains.join(', ')}): choose one with --package`);
 }
 
 /** `cmd/api`, `./cmd/api/` and `./cmd/api` are one package. */

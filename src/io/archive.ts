@@ -18,8 +18,8 @@ import { hostPlatform, platformMatches } from '../oci/platform.js';
 import type { ImageConfig, Manifest } from '../oci/types.js';
 import { fileLayer } from '../image/layer.js';
 import { imageFromRaw, imagesOf, type Artifact, type Image, type Layer } from '../image/model.js';
-import { commitTemp, discardTemp, siblingTemp, tempDir } from '../ui/fsutil.js';
-import { UserError } from '../ui/errors.js';
+import { commitTemp, discardTemp, siblingTemp, tempDir } from '../util/fs.js';
+import { InputError } from '../util/errors.js';
 import { indexEntries, isLayoutDir, readLayout } from './layout.js';
 import { imageName } from './names.js';
 
@@ -114,7 +114,7 @@ async function extract(file: string): Promise<string> {
   try {
     await done;
   } catch (e) {
-    throw new UserError(`cannot read archive ${file}: ${(e as Error).message}`);
+    throw new InputError(`cannot read archive ${file}: ${(e as Error).message}`);
   }
   return root;
 }
@@ -127,17 +127,17 @@ export async function readArchive(file: string, opts: { ref?: string } = {}): Pr
   try {
     entries = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
   } catch {
-    throw new UserError(`${file} is neither an OCI archive (no oci-layout) nor a docker archive (no readable manifest.json)`);
+    throw new InputError(`${file} is neither an OCI archive (no oci-layout) nor a docker archive (no readable manifest.json)`);
   }
   const entry = opts.ref ? entries.find((e) => e.RepoTags?.some((t) => t === opts.ref || imageName(t).full === imageName(opts.ref!).full)) : entries[0];
-  if (!entry) throw new UserError(`no image ${opts.ref ? JSON.stringify(opts.ref) + ' ' : ''}in docker archive ${file}`);
+  if (!entry) throw new InputError(`no image ${opts.ref ? JSON.stringify(opts.ref) + ' ' : ''}in docker archive ${file}`);
   return dockerArchiveImage(root, entry);
 }
 
 async function dockerArchiveImage(root: string, entry: { Config: string; Layers: string[] }): Promise<Image> {
   const inside = (p: string): string => {
     const n = normalize(p);
-    if (n.startsWith('..') || n.startsWith('/')) throw new UserError(`docker archive names a path outside itself: ${p}`);
+    if (n.startsWith('..') || n.startsWith('/')) throw new InputError(`docker archive names a path outside itself: ${p}`);
     return join(root, n);
   };
   const rawConfig = await readFile(inside(entry.Config));
@@ -148,7 +148,7 @@ async function dockerArchiveImage(root: string, entry: { Config: string; Layers:
     const { digest, size, gzip } = await hashFile(path);
     const diffId = gzip ? await hashGunzipped(path) : digest;
     if (config.rootfs?.diff_ids?.[i] && config.rootfs.diff_ids[i] !== diffId) {
-      throw new UserError(`docker archive layer ${p} does not match the image config's diff_id ${config.rootfs.diff_ids[i]}`);
+      throw new InputError(`docker archive layer ${p} does not match the image config's diff_id ${config.rootfs.diff_ids[i]}`);
     }
     layers.push(fileLayer({ mediaType: gzip ? MediaType.ociLayerGzip : MediaType.ociLayer, digest, size, diffId, path }));
   }

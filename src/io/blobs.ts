@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { DigestingStream, digestHex } from '../oci/digest.js';
-import { commitTemp, discardTemp, siblingTemp, writeFileAtomic } from '../ui/fsutil.js';
+import { commitTemp, discardTemp, siblingTemp, writeFileAtomic } from '../util/fs.js';
 
 export function blobPath(root: string, digest: string): string {
   return join(root, 'blobs', 'sha256', digestHex(digest));

@@ -12,8 +12,8 @@ import { isIndexMediaType } from '../oci/mediatypes.js';
 import type { Descriptor, Index, Manifest } from '../oci/types.js';
 import { fileLayer } from '../image/layer.js';
 import { artifactDescriptor, imageFromRaw, imagesOf, indexFromRaw, type Artifact, type Image } from '../image/model.js';
-import { commitTemp, discardTemp, siblingTemp, writeFileAtomic } from '../ui/fsutil.js';
-import { UserError } from '../ui/errors.js';
+import { commitTemp, discardTemp, siblingTemp, writeFileAtomic } from '../util/fs.js';
+import { InputError } from '../util/errors.js';
 import { blobPath, putBlobBytes, putBlobStream } from './blobs.js';
 import { CONTAINERD_NAME, REF_NAME, imageName } from './names.js';
 
@@ -34,15 +34,15 @@ async function readIndexJson(dir: string): Promise<Index> {
   try {
     return JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as Index;
   } catch (e) {
-    throw new UserError(`${dir} is not a readable OCI layout (index.json: ${(e as Error).message})`);
+    throw new InputError(`${dir} is not a readable OCI layout (index.json: ${(e as Error).message})`);
   }
 }
 
 async function readBlob(dir: string, d: Descriptor): Promise<Buffer> {
   const bytes = await readFile(blobPath(dir, d.digest)).catch(() => {
-    throw new UserError(`OCI layout ${dir} is missing blob ${d.digest}`);
+    throw new InputError(`OCI layout ${dir} is missing blob ${d.digest}`);
   });
-  if (sha256(bytes) !== d.digest) throw new UserError(`OCI layout ${dir}: blob ${d.digest} is corrupt (digest mismatch)`);
+  if (sha256(bytes) !== d.digest) throw new InputError(`OCI layout ${dir}: blob ${d.digest} is corrupt (digest mismatch)`);
   return bytes;
 }
 
@@ -86,7 +86,7 @@ function fullName(ref: string): string {
 
 /** Reads one artifact from a layout: the one named `ref` (tag or full name), or the only one. */
 export async function readLayout(dir: string, opts: { ref?: string } = {}): Promise<Artifact> {
-  if (!(await isLayoutDir(dir))) throw new UserError(`${dir} is not an OCI layout (no oci-layout file)`);
+  if (!(await isLayoutDir(dir))) throw new InputError(`${dir} is not an OCI layout (no oci-layout file)`);
   const index = await readIndexJson(dir);
   let chosen: Descriptor | undefined;
   if (opts.ref) {
@@ -94,15 +94,15 @@ export async function readLayout(dir: string, opts: { ref?: string } = {}): Prom
     chosen = index.manifests.find((d) => refNames(d).includes(ref) || d.digest === ref) ?? index.manifests.find((d) => refNames(d).includes(fullName(ref)));
     if (!chosen) {
       const known = index.manifests.flatMap(refNames);
-      throw new UserError(`no image named ${JSON.stringify(opts.ref)} in ${dir}; it has: ${known.join(', ') || '(no names)'}`);
+      throw new InputError(`no image named ${JSON.stringify(opts.ref)} in ${dir}; it has: ${known.join(', ') || '(no names)'}`);
     }
   } else if (index.manifests.length === 1) {
     chosen = index.manifests[0];
   } else if (index.manifests.length === 0) {
-    throw new UserError(`OCI layout ${dir} holds no images`);
+    throw new InputError(`OCI layout ${dir} holds no images`);
   } else {
     const known = index.manifests.map((d) => refNames(d)[0] ?? d.digest);
-    throw new UserError(`OCI layout ${dir} holds ${index.manifests.length} images; name one with ${dir}:NAME (one of: ${known.join(', ')})`);
+    throw new InputError(`OCI layout ${dir} holds ${index.manifests.length} images; name one with ${dir}:NAME (one of: ${known.join(', ')})`);
   }
   return readDescriptor(dir, chosen!);
 }
@@ -144,7 +144,7 @@ export async function writeLayout(dir: string, a: Artifact, opts: { tags?: reado
     return;
   }
   if (!existing.isDirectory() || !(await isLayoutDir(dir))) {
-    throw new UserError(`${dir} exists and is not an OCI layout; remove it or choose another path`);
+    throw new InputError(`${dir} exists and is not an OCI layout; remove it or choose another path`);
   }
   await writeBlobs(dir, a);
   const index = await readIndexJson(dir);

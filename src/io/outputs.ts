@@ -5,26 +5,26 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 import { isLayoutDir } from './layout.js';
 
 async function parentExists(path: string): Promise<void> {
   const parent = await stat(dirname(path)).catch(() => undefined);
-  if (!parent?.isDirectory()) throw new UserError(`cannot write ${path}: the directory ${dirname(path)} does not exist`, ExitCode.usage);
+  if (!parent?.isDirectory()) throw new UsageError(`cannot write ${path}: the directory ${dirname(path)} does not exist`);
 }
 
 export async function checkOutputs(o: { layout?: string; tarball?: string }): Promise<void> {
   if (o.tarball) {
     await parentExists(o.tarball);
     if ((await stat(o.tarball).catch(() => undefined))?.isDirectory()) {
-      throw new UserError(`cannot write the archive ${o.tarball}: it is a directory; give a file name such as image.tar`, ExitCode.usage);
+      throw new UsageError(`cannot write the archive ${o.tarball}: it is a directory; give a file name such as image.tar`);
     }
   }
   if (o.layout) {
     await parentExists(o.layout);
     const st = await stat(o.layout).catch(() => undefined);
     if (st && !(st.isDirectory() && (await isLayoutDir(o.layout)))) {
-      throw new UserError(`cannot write an OCI layout to ${o.layout}: it exists and is not an OCI layout; remove it or choose another path`, ExitCode.usage);
+      throw new UsageError(`cannot write an OCI layout to ${o.layout}: it exists and is not an OCI layout; remove it or choose another path`);
     }
   }
 }

@@ -7,7 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Platform } from '../oci/types.js';
 import { imagesOf, type Artifact, type Image } from '../image/model.js';
 import { formatPlatform, platformMatches } from '../oci/platform.js';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 import { readArchive } from './archive.js';
 import { isLayoutDir, readLayout } from './layout.js';
 
@@ -47,12 +47,12 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
   if (kind === 'docker') return fromRegistry(rest, opts);
   if (kind === 'oci' || (!kind && (await splitLayoutSpec(rest)))) {
     const l = await splitLayoutSpec(rest);
-    if (!l) throw new UserError(`${rest} is not an OCI layout directory (no oci-layout file)`, ExitCode.usage);
+    if (!l) throw new UsageError(`${rest} is not an OCI layout directory (no oci-layout file)`);
     return { kind: 'artifact', via: 'oci-layout', name: spec, artifact: await readLayout(l.dir, l.ref ? { ref: l.ref } : {}) };
   }
   const st = await stat(rest).catch(() => undefined);
   if (kind === 'archive' || kind === 'file') {
-    if (!st?.isFile()) throw new UserError(`${rest} is not a readable file`, ExitCode.usage);
+    if (!st?.isFile()) throw new UsageError(`${rest} is not a readable file`);
     if (kind === 'file') return { kind: 'binary', name: spec, path: rest };
     return { kind: 'artifact', via: 'archive', name: spec, artifact: await readArchive(rest) };
   }
@@ -62,11 +62,11 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
     if (magic.length >= 262 && magic.subarray(257, 262).toString('latin1') === 'ustar') {
       return { kind: 'artifact', via: 'archive', name: spec, artifact: await readArchive(rest) };
     }
-    throw new UserError(`${rest} is neither an ELF binary nor a tar archive`, ExitCode.usage);
+    throw new UsageError(`${rest} is neither an ELF binary nor a tar archive`);
   }
-  if (st?.isDirectory()) throw new UserError(`${rest} is a directory but not an OCI layout (no oci-layout file)`, ExitCode.usage);
+  if (st?.isDirectory()) throw new UsageError(`${rest} is a directory but not an OCI layout (no oci-layout file)`);
   if (looksLikePath(rest)) {
-    throw new UserError(`${rest} does not exist; to read it from a registry instead, write docker://${rest}`, ExitCode.usage);
+    throw new UsageError(`${rest} does not exist; to read it from a registry instead, write docker://${rest}`);
   }
   return fromRegistry(rest, opts);
 }
@@ -86,7 +86,7 @@ async function fromRegistry(ref: string, opts: SourceOptions): Promise<Source> {
 /** Opens a source that must be an image or index (not a bare binary). */
 export async function openArtifact(spec: string, opts: SourceOptions = {}): Promise<Artifact> {
   const s = await openSource(spec, opts);
-  if (s.kind !== 'artifact') throw new UserError(`${spec} is a binary, not an image: give an OCI layout, an archive or a registry reference`, ExitCode.usage);
+  if (s.kind !== 'artifact') throw new UsageError(`${spec} is a binary, not an image: give an OCI layout, an archive or a registry reference`);
   return s.artifact;
 }
 
@@ -96,7 +96,7 @@ export function selectImages(a: Artifact, platform?: Platform): readonly Image[]
   if (!platform) return images;
   const match = images.filter((i) => platformMatches(platform, i.platform));
   if (match.length === 0) {
-    throw new UserError(`no image for ${formatPlatform(platform)}; available: ${images.map((i) => formatPlatform(i.platform)).join(', ')}`, ExitCode.usage);
+    throw new UsageError(`no image for ${formatPlatform(platform)}; available: ${images.map((i) => formatPlatform(i.platform)).join(', ')}`);
   }
   return match;
 }

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 
 export const SCHEME = 'goscratch://';
 // Pod-spec lists whose entries are containers with `image`, `env` and `resources`.
@@ -52,7 +52,7 @@ export function parseManifest(f: ManifestFile): ParsedFile {
   if (!Array.isArray(docs)) return { ...f, docs: [], lines };
   docs.forEach((d, i) => {
     const e = d.errors[0];
-    if (e) throw new UserError(`${location({ ...f, docs, lines }, i + 1, e.pos[0])}: invalid YAML: ${e.message.split('\n')[0]}`, ExitCode.usage);
+    if (e) throw new UsageError(`${location({ ...f, docs, lines }, i + 1, e.pos[0])}: invalid YAML: ${e.message.split('\n')[0]}`);
   });
   return { ...f, docs, lines };
 }
@@ -109,7 +109,7 @@ function field(f: ParsedFile, doc: number, scalar: Scalar, container: YAMLMap | 
   const pkg = (scalar.value as string).slice(SCHEME.length);
   const at = scalar.range?.[0] ?? 0;
   if (pkg === '' || /\s/.test(pkg)) {
-    throw new UserError(`${location(f, doc, at)}: ${JSON.stringify(scalar.value)} names no Go package: write goscratch://<package>, e.g. goscratch://./cmd/api or goscratch://example.com/app/cmd/api`, ExitCode.usage);
+    throw new UsageError(`${location(f, doc, at)}: ${JSON.stringify(scalar.value)} names no Go package: write goscratch://<package>, e.g. goscratch://./cmd/api or goscratch://example.com/app/cmd/api`);
   }
   return { file: f, doc, line: f.lines.linePos(at).line, scalar, package: normalizePackage(pkg), ...(container ? { container } : {}), seqIndent };
 }

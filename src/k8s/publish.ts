@@ -4,10 +4,10 @@
  * attach its SBOM as build --push does.
  */
 import { createHash } from 'node:crypto';
-import { binaryName, buildArtifact } from '../build/pipeline.js';
-import { resolveSettings } from '../build/settings.js';
+import { binaryName, buildArtifact } from '../gobuild/pipeline.js';
+import { resolveSettings } from '../gobuild/settings.js';
 import { pushArtifact, type RegistryOptions } from '../io/registry/index.js';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 import type { ImageResolver, ResolvedImage } from './resolve.js';
 
 export interface PublishOptions {
@@ -27,7 +27,7 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
   return async (pkg): Promise<ResolvedImage> => {
     const settings = await resolveSettings(pkg, opts.platform ? { platform: opts.platform } : {});
     const repo = (opts.repo ?? process.env.GOSCRATCH_REPO ?? settings.repo)?.replace(/\/+$/, '');
-    if (!repo) throw new UserError('no repository to push to: pass --push-to REPO (e.g. registry.example.com/team) or set GOSCRATCH_REPO', ExitCode.usage);
+    if (!repo) throw new UsageError('no repository to push to: pass --push-to REPO (e.g. registry.example.com/team) or set GOSCRATCH_REPO');
     const result = await buildArtifact(settings, opts.onStep ? { onStep: opts.onStep } : {});
     const importPath = result.package.ImportPath;
     let name = binaryName(importPath);
@@ -38,7 +38,7 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
       ...(opts.jobs ? { jobs: opts.jobs } : {}),
     });
     if (settings.sbom !== 'none') {
-      const { buildSboms } = await import('../audit/sbom/build.js');
+      const { buildSboms } = await import('../inspect/sbom/build.js');
       const insecure = opts.registry?.insecureRegistries;
       await buildSboms(result, settings.sbom, { files: [], pushedTo: pushed.ref, ...(insecure ? { insecureRegistries: insecure } : {}) });
     }

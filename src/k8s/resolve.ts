@@ -8,8 +8,8 @@ import { isMap, isPair, isScalar, isSeq, type YAMLMap } from 'yaml';
 import type { BuildInfo } from '../binary/buildinfo.js';
 import { binaryHandles, DEFAULT_MEMORY_RATIO } from '../runtime/env.js';
 import { formatMiB, parseMemory } from '../runtime/size.js';
-import { UserError, ExitCode, errorMessage } from '../ui/errors.js';
-import { mapLimit } from '../ui/pool.js';
+import { UsageError, errorMessage, withContext } from '../util/errors.js';
+import { mapLimit } from '../util/pool.js';
 import { addEnv, applyEdits, replaceScalar, type Edit, type EnvEntry } from './edit.js';
 import { findImageFields, location, parseManifest, type ImageField, type ManifestFile } from './manifest.js';
 
@@ -55,8 +55,7 @@ export async function resolveManifests(inputs: readonly ManifestFile[], opts: Re
       const r = await opts.resolveImage(f.package);
       resolved.set(f.package, typeof r === 'string' ? { ref: r } : r);
     } catch (e) {
-      const exit = e instanceof UserError ? e.exitCode : ExitCode.failure;
-      throw new UserError(`${location(f.file, f.doc, f.scalar.range![0])}: goscratch://${f.package}: ${errorMessage(e)}`, exit);
+      throw withContext(e, `${location(f.file, f.doc, f.scalar.range![0])}: goscratch://${f.package}`);
     }
   });
 
@@ -72,7 +71,7 @@ export async function resolveManifests(inputs: readonly ManifestFile[], opts: Re
         try {
           edits.push(addEnv(file.text, f.container, entries, f.seqIndent));
         } catch (e) {
-          throw new UserError(`${location(file, f.doc, f.container.range![0])}: ${errorMessage(e)}`, ExitCode.usage);
+          throw new UsageError(`${location(file, f.doc, f.container.range![0])}: ${errorMessage(e)}`);
         }
         envAdded.push({ where: location(file, f.doc, f.container.range![0]), container: stringAt(f.container, ['name']) ?? '?', names: entries.map((e) => e.name) });
       }
@@ -110,7 +109,7 @@ function memoryLimit(f: ImageField): number | undefined {
   try {
     return parseMemory(memory, 'kubernetes');
   } catch (e) {
-    throw new UserError(`${location(f.file, f.doc, f.container!.range![0])}: resources.limits.memory: ${errorMessage(e)}`, ExitCode.usage);
+    throw new UsageError(`${location(f.file, f.doc, f.container!.range![0])}: resources.limits.memory: ${errorMessage(e)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /** Finding the Dockerfiles to lint: named files as given, directories searched recursively. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, UserError } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 
 /** Directories that hold other people's files or none of the user's Dockerfiles. */
 const SKIP_DIRS = new Set(['node_modules', 'vendor', 'dist']);
@@ -23,14 +23,14 @@ export function findDockerfiles(paths: readonly string[]): string[] {
     try {
       st = statSync(p);
     } catch {
-      throw new UserError(`${p}: no such file or directory (give Dockerfiles, directories, or - for stdin)`, ExitCode.usage);
+      throw new UsageError(`${p}: no such file or directory (give Dockerfiles, directories, or - for stdin)`);
     }
     if (!st.isDirectory()) {
       out.push(p);
       continue;
     }
     const found = walk(p);
-    if (found.length === 0) throw new UserError(`no Dockerfile in ${p} (looked for Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile)`, ExitCode.usage);
+    if (found.length === 0) throw new UsageError(`no Dockerfile in ${p} (looked for Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile)`);
     out.push(...found);
   }
   return [...new Set(out)];

@@ -1,3 +1,4 @@
+import { UsageError } from '../util/errors.js';
 import type { Platform } from './types.js';
 
 // GOARCH names are the OCI architecture names; the variant carries GOARM / arm64 v8.
@@ -11,17 +12,17 @@ export function parsePlatform(s: string): Platform {
   const parts = s.trim().split('/');
   const [os, architecture, variant] = parts;
   if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-    throw new Error(`invalid platform ${JSON.stringify(s)}: expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
+    throw new UsageError(`invalid platform ${JSON.stringify(s)}: expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
   }
   if (os !== 'linux') {
-    throw new Error(`unsupported platform ${JSON.stringify(s)}: scratch images run on linux only`);
+    throw new UsageError(`unsupported platform ${JSON.stringify(s)}: scratch images run on linux only`);
   }
   if (!KNOWN_ARCH.has(architecture)) {
-    throw new Error(`unsupported architecture ${JSON.stringify(architecture)} in ${JSON.stringify(s)}: use one of ${[...KNOWN_ARCH].join(', ')}`);
+    throw new UsageError(`unsupported architecture ${JSON.stringify(architecture)} in ${JSON.stringify(s)}: use one of ${[...KNOWN_ARCH].join(', ')}`);
   }
   const variants = VARIANTS[architecture] ?? [];
   if (variant && !variants.includes(variant)) {
-    throw new Error(`unsupported variant ${JSON.stringify(variant)} for ${architecture} in ${JSON.stringify(s)}: ${variants.length ? `use one of ${variants.join(', ')}` : 'this architecture has no variants'}`);
+    throw new UsageError(`unsupported variant ${JSON.stringify(variant)} for ${architecture} in ${JSON.stringify(s)}: ${variants.length ? `use one of ${variants.join(', ')}` : 'this architecture has no variants'}`);
   }
   const p: Platform = { architecture, os };
   if (variant) p.variant = variant;

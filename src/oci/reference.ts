@@ -4,7 +4,7 @@
  * component with a dot, a colon or named `localhost` is a registry, and a
  * reference may carry a tag, a digest or both.
  */
-import { UserError } from '../ui/errors.js';
+import { GoscratchError } from '../util/errors.js';
 
 export const DOCKER_HUB = 'docker.io';
 /** Where Docker Hub's registry API actually lives. */
@@ -37,7 +37,7 @@ export class Reference {
   }
 
   withTag(tag: string): Reference {
-    if (!TAG.test(tag)) throw new UserError(`invalid tag ${JSON.stringify(tag)}: ${TAG_RULE}`);
+    if (!TAG.test(tag)) throw new GoscratchError(`invalid tag ${JSON.stringify(tag)}: ${TAG_RULE}`);
     return new Reference(this.registry, this.repository, tag);
   }
 
@@ -52,8 +52,8 @@ export class Reference {
 
 const TAG_RULE = 'a tag is 1 to 128 letters, digits, underscores, dots and dashes, not starting with a dot or dash';
 
-function invalid(s: string, why: string): UserError {
-  return new UserError(`invalid image reference ${JSON.stringify(s)}: ${why}`);
+function invalid(s: string, why: string): GoscratchError {
+  return new GoscratchError(`invalid image reference ${JSON.stringify(s)}: ${why}`);
 }
 
 function isDomain(s: string): boolean {

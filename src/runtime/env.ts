@@ -20,7 +20,7 @@
  * already being OOM-killed.
  */
 import { buildSetting, hasDependency, type BuildInfo } from '../binary/buildinfo.js';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 import { formatMiB, parseMemory } from './size.js';
 
 export const DEFAULT_MEMORY_RATIO = 0.9;
@@ -89,13 +89,13 @@ export function binaryHandles(bi: BuildInfo | undefined, env: readonly string[] 
 }
 
 export function gomaxprocsFor(cpus: number): number {
-  if (!(cpus > 0)) throw new UserError(`CPU limit ${cpus} must be more than 0, e.g. 0.5 or 2`, ExitCode.usage);
+  if (!(cpus > 0)) throw new UsageError(`CPU limit ${cpus} must be more than 0, e.g. 0.5 or 2`);
   return Math.max(1, Math.ceil(cpus));
 }
 
 export function runtimeEnv(opts: RuntimeEnvOptions): RuntimeDecision {
   const ratio = opts.memoryRatio ?? DEFAULT_MEMORY_RATIO;
-  if (!(ratio > 0 && ratio <= 1)) throw new UserError(`memory ratio ${ratio} must be more than 0 and at most 1 (default 0.9)`, ExitCode.usage);
+  if (!(ratio > 0 && ratio <= 1)) throw new UsageError(`memory ratio ${ratio} must be more than 0 and at most 1 (default 0.9)`);
   const existing = new Map((opts.env ?? []).map((e) => [e.slice(0, Math.max(0, e.indexOf('='))), e.slice(e.indexOf('=') + 1)]));
   const handles = binaryHandles(opts.buildInfo, opts.env);
   const env: string[] = [];
@@ -122,10 +122,10 @@ export function runtimeEnv(opts: RuntimeEnvOptions): RuntimeDecision {
     try {
       bytes = typeof opts.memory === 'number' ? opts.memory : parseMemory(opts.memory, 'flag');
     } catch (e) {
-      throw new UserError((e as Error).message, ExitCode.usage);
+      throw new UsageError((e as Error).message);
     }
     const limit = formatMiB(Math.floor(ratio * bytes));
-    if (limit === '0MiB') throw new UserError(`memory limit ${opts.memory} is too small: ${ratio} of it is less than 1 MiB`, ExitCode.usage);
+    if (limit === '0MiB') throw new UsageError(`memory limit ${opts.memory} is too small: ${ratio} of it is less than 1 MiB`);
     decide('GOMEMLIMIT', limit, `no Go version sets a memory limit by itself; ${Math.round(ratio * 100)}% of ${opts.memory} leaves room for memory outside the Go heap`);
   }
   return { env, choices };

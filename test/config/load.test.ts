@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
-import { UserError } from '../../src/ui/errors.js';
+import { GoscratchError } from '../../src/util/errors.js';
 
 function fails(text: string, re: RegExp): void {
-  assert.throws(() => parseConfig(text, 'goscratch.yaml'), (e: unknown) => e instanceof UserError && re.test(e.message));
+  assert.throws(() => parseConfig(text, 'goscratch.yaml'), (e: unknown) => e instanceof GoscratchError && re.test(e.message));
 }
 
 test('a full config is accepted', () => {

@@ -6,9 +6,9 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { goscratch } from '../helpers/run.js';
 import { needTools } from '../helpers/tools.js';
 import { buildGo, goMod, HELLO } from '../binary/gobuild.js';
-import { testImage } from '../audit/images.js';
-import { errorsOf, validateSpdx } from '../audit/schemas.js';
-import type { InspectReport } from '../../src/audit/report.js';
+import { testImage } from '../inspect/images.js';
+import { errorsOf, validateSpdx } from '../inspect/schemas.js';
+import type { InspectReport } from '../../src/inspect/report.js';
 
 describe('inspect and sbom --attach against a local registry', needTools('go', 'docker-registry', 'skopeo'), () => {
   let reg: TestRegistry;

@@ -11,9 +11,9 @@ import { goscratch } from '../helpers/run.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
 import { needTools } from '../helpers/tools.js';
 import { HELLO, MINIMAL, NET_PROGRAM, buildGo, goMod } from '../binary/gobuild.js';
-import { testImage } from '../audit/images.js';
-import { errorsOf, validateCycloneDx, validateSpdx } from '../audit/schemas.js';
-import type { InspectReport } from '../../src/audit/report.js';
+import { testImage } from '../inspect/images.js';
+import { errorsOf, validateCycloneDx, validateSpdx } from '../inspect/schemas.js';
+import type { InspectReport } from '../../src/inspect/report.js';
 
 const report = (stdout: string): InspectReport => JSON.parse(stdout) as InspectReport;
 const rulesOf = (r: InspectReport): string[] => [...new Set(r.findings.map((f) => f.rule))].sort();

@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { binaryName } from '../../src/build/pipeline.js';
+import { binaryName } from '../../src/gobuild/pipeline.js';
 import { detectPort, findMainPackages, goMinorVersion, importPath, isMainFile, parseGoMod } from '../../src/init/gomod.js';
-import { UserError } from '../../src/ui/errors.js';
+import { GoscratchError } from '../../src/util/errors.js';
 
 test('parseGoMod reads module, go and toolchain lines, ignoring comments and blocks', () => {
   const mod = parseGoMod(['// a comment', 'module "example.com/app/v2" // quoted', '', 'go 1.22.3', 'toolchain go1.23.4', 'require (', '\tgolang.org/x/net v0.1.0', ')'].join('\n'));
   assert.deepEqual(mod, { module: 'example.com/app/v2', go: '1.22.3', toolchain: '1.23.4' });
   assert.deepEqual(parseGoMod('module m\n'), { module: 'm', go: '1.16' });
-  assert.throws(() => parseGoMod('go 1.22\n', 'x/go.mod'), (e: unknown) => e instanceof UserError && /x\/go\.mod has no module line/.test(e.message));
+  assert.throws(() => parseGoMod('go 1.22\n', 'x/go.mod'), (e: unknown) => e instanceof GoscratchError && /x\/go\.mod has no module line/.test(e.message));
 });
 
 test('goMinorVersion takes the newer of go and toolchain, as x.y', () => {

@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { initProject, planInit } from '../../src/init/init.js';
 import { configFile, dockerfile, makefile, type InitPlan } from '../../src/init/templates.js';
 import { lintText } from '../../src/lint/engine.js';
-import { UserError } from '../../src/ui/errors.js';
+import { GoscratchError } from '../../src/util/errors.js';
 
 const plan = (over: Partial<InitPlan> = {}): InitPlan => ({
   module: 'example.com/app',
@@ -89,7 +89,7 @@ test('initProject chooses the package, refuses to overwrite, and writes nothing 
     await mkdir(join(root, d), { recursive: true });
     await writeFile(join(root, d, 'main.go'), 'package main\nfunc main() { _ = ":7000" }\n');
   }
-  await assert.rejects(planInit(root), (e: unknown) => e instanceof UserError && /several main packages \(\.\/cmd\/api, \.\/cmd\/worker\): choose one with --package/.test(e.message));
+  await assert.rejects(planInit(root), (e: unknown) => e instanceof GoscratchError && /several main packages \(\.\/cmd\/api, \.\/cmd\/worker\): choose one with --package/.test(e.message));
   const p = await planInit(root, { package: 'cmd/worker/' });
   assert.deepEqual([p.package, p.binary, p.goVersion, p.builderImage, p.port, p.hasGoSum], ['./cmd/worker', 'worker', '1.23', 'golang:1.23-alpine', 7000, false]);
 

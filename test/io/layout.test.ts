@@ -8,7 +8,7 @@ import { appendLayers, emptyImage, setContainerConfig } from '../../src/image/mu
 import { newIndex, type Image } from '../../src/image/model.js';
 import { readLayout, writeLayout } from '../../src/io/layout.js';
 import { readArchive, writeArchive } from '../../src/io/archive.js';
-import { UserError } from '../../src/ui/errors.js';
+import { GoscratchError } from '../../src/util/errors.js';
 
 async function sampleImage(arch = 'amd64', text = 'hi'): Promise<Image> {
   const layer = await buildLayer([{ type: 'file', path: '/hello.txt', mode: 0o444, data: Buffer.from(text) }], { mtime: 0 });
@@ -56,7 +56,7 @@ test('an index round trips with its images', async () => {
 test('a non-layout directory is refused and left alone', async () => {
   const dir = tmp();
   writeFileSync(join(dir, 'keep.txt'), 'x');
-  await assert.rejects(writeLayout(dir, await sampleImage()), (e: unknown) => e instanceof UserError && /not an OCI layout/.test(e.message));
+  await assert.rejects(writeLayout(dir, await sampleImage()), (e: unknown) => e instanceof GoscratchError && /not an OCI layout/.test(e.message));
   assert.deepEqual(readdirSync(dir), ['keep.txt']);
 });
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import type { BuildInfo } from '../../src/binary/buildinfo.js';
 import { joinDocuments, resolveManifests, type ImageResolver } from '../../src/k8s/resolve.js';
-import { UserError } from '../../src/ui/errors.js';
+import { BuildError, GoscratchError } from '../../src/util/errors.js';
 
 const fixture = (name: string): Promise<string> => readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const HELLO = '127.0.0.1:5000/hello@sha256:' + '1'.repeat(64);
@@ -16,7 +16,7 @@ function fakeResolver(extra: Record<string, BuildInfo> = {}): ImageResolver & { 
   const fn = async (pkg: string) => {
     calls.push(pkg);
     const ref = refs[pkg];
-    if (!ref) throw new UserError(`no Go package ${pkg} in this module`);
+    if (!ref) throw new GoscratchError(`no Go package ${pkg} in this module`);
     return extra[pkg] ? { ref, buildInfo: extra[pkg]! } : ref;
   };
   return Object.assign(fn, { calls });
@@ -84,20 +84,20 @@ test('errors name the file, the document and the line', async () => {
   const resolveImage = fakeResolver();
   await assert.rejects(
     resolveManifests([{ name: 'bad.yaml', text: 'a: 1\n---\nb: [1, 2\nc: 3\n' }], { resolveImage }),
-    (e: unknown) => e instanceof UserError && /^bad\.yaml: document 2, line \d+: invalid YAML: /.test(e.message),
+    (e: unknown) => e instanceof GoscratchError && /^bad\.yaml: document 2, line \d+: invalid YAML: /.test(e.message),
   );
   await assert.rejects(
     resolveManifests([{ name: '-', text: 'a: 1\n---\nkind: Pod\nspec:\n  containers:\n  - name: x\n    image: goscratch://./cmd/nope\n' }], { resolveImage }),
-    (e: unknown) => e instanceof UserError && e.message === '<stdin>: document 2, line 7: goscratch://./cmd/nope: no Go package ./cmd/nope in this module',
+    (e: unknown) => e instanceof GoscratchError && e.message === '<stdin>: document 2, line 7: goscratch://./cmd/nope: no Go package ./cmd/nope in this module',
   );
   await assert.rejects(
     resolveManifests([{ name: 'm.yaml', text: 'kind: Pod\nspec:\n  containers:\n  - name: x\n    image: goscratch://./cmd/hello\n    resources: {limits: {memory: 512m}}\n' }], { resolveImage }),
-    (e: unknown) => e instanceof UserError && /^m\.yaml: document 1, line 4: resources\.limits\.memory: .*'m' is milli.*512Mi/.test(e.message),
+    (e: unknown) => e instanceof GoscratchError && /^m\.yaml: document 1, line 4: resources\.limits\.memory: .*'m' is milli.*512Mi/.test(e.message),
   );
   assert.ok(!resolveImage.calls.includes('./cmd/hello'), 'nothing is built when a memory limit is wrong');
   await assert.rejects(
     resolveManifests([{ name: 'e.yaml', text: 'image: "goscratch://"\n' }], { resolveImage }),
-    (e: unknown) => e instanceof UserError && /^e\.yaml: document 1, line 1: "goscratch:\/\/" names no Go package/.test(e.message),
+    (e: unknown) => e instanceof GoscratchError && /^e\.yaml: document 1, line 1: "goscratch:\/\/" names no Go package/.test(e.message),
   );
 });
 
@@ -117,7 +117,7 @@ test('distinct packages resolve in parallel, at most `jobs` at once, and one fai
   assert.equal(peak, 2);
   assert.equal(r.images.length, 5);
   const failing: ImageResolver = async (pkg) => {
-    if (pkg === './c') throw new Error('compile error');
+    if (pkg === './c') throw new BuildError('compile error');
     return 'x@sha256:' + '0'.repeat(64);
   };
   await assert.rejects(resolveManifests([{ name: 'many.yaml', text }], { resolveImage: failing }), /many\.yaml: document 3, line 17: goscratch:\/\/\.\/c: compile error/);

@@ -54,7 +54,7 @@ describe('parseReference', () => {
   ];
   for (const [input, why] of bad) {
     it(`rejects ${JSON.stringify(input.slice(0, 40))} with the reason`, () => {
-      assert.throws(() => parseReference(input), (e: Error) => e.name === 'UserError' && why.test(e.message) && e.message.startsWith('invalid image reference'));
+      assert.throws(() => parseReference(input), (e: Error) => e.name === 'GoscratchError' && why.test(e.message) && e.message.startsWith('invalid image reference'));
     });
   }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BuildInfo } from '../../src/binary/buildinfo.js';
 import { AUTOMAXPROCS, AUTOMEMLIMIT, goAtLeast, gomaxprocsFor, runtimeEnv } from '../../src/runtime/env.js';
-import { UserError } from '../../src/ui/errors.js';
+import { UsageError } from '../../src/util/errors.js';
 
 const info = (goVersion: string, deps: string[] = [], godebug?: string): BuildInfo => ({
   goVersion,
@@ -13,7 +13,7 @@ const info = (goVersion: string, deps: string[] = [], godebug?: string): BuildIn
 
 test('GOMAXPROCS is ceil(cpus), at least 1', () => {
   assert.deepEqual([0.1, 0.5, 1, 1.5, 2, 3.01].map(gomaxprocsFor), [1, 1, 1, 2, 2, 4]);
-  assert.throws(() => gomaxprocsFor(0), UserError);
+  assert.throws(() => gomaxprocsFor(0), UsageError);
 });
 
 test('Go 1.23 binary with cpus and memory: both variables set, with reasons', () => {

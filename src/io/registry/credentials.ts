@@ -9,8 +9,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DOCKER_HUB, DOCKER_HUB_API } from '../../oci/reference.js';
-import { UserError, errorMessage } from '../../ui/errors.js';
-import { writeFileAtomic } from '../../ui/fsutil.js';
+import { GoscratchError, errorMessage } from '../../util/errors.js';
+import { writeFileAtomic } from '../../util/fs.js';
 
 export interface Credentials {
   username?: string;
@@ -51,12 +51,12 @@ export async function readDockerConfig(env: NodeJS.ProcessEnv = process.env): Pr
     text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new UserError(`cannot read ${path}: ${errorMessage(e)}`);
+    throw new GoscratchError(`cannot read ${path}: ${errorMessage(e)}`);
   }
   try {
     return JSON.parse(text) as DockerConfig;
   } catch (e) {
-    throw new UserError(`${path} is not valid JSON (${errorMessage(e)}): fix or remove it`);
+    throw new GoscratchError(`${path} is not valid JSON (${errorMessage(e)}): fix or remove it`);
   }
 }
 
@@ -70,7 +70,7 @@ export function registryHost(arg: string | undefined): string {
   const host = hostOfKey((arg ?? '').trim());
   if (!host) return DOCKER_HUB;
   if (!/^[A-Za-z0-9.-]+(?::\d+)?$|^\[[0-9A-Fa-f:]+\](?::\d+)?$/.test(host)) {
-    throw new UserError(`invalid registry ${JSON.stringify(arg)}: expected a host name with an optional port, e.g. registry.example.com:5000`);
+    throw new GoscratchError(`invalid registry ${JSON.stringify(arg)}: expected a host name with an optional port, e.g. registry.example.com:5000`);
   }
   return host;
 }
@@ -119,7 +119,7 @@ function runHelper(name: string, action: 'get' | 'store' | 'erase', input: strin
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => reject(new UserError(`cannot run the credential helper ${bin} (${errorMessage(e)}): install it or remove it from ${dockerConfigPath(env)}`)));
+    child.on('error', (e) => reject(new GoscratchError(`cannot run the credential helper ${bin} (${errorMessage(e)}): install it or remove it from ${dockerConfigPath(env)}`)));
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     // A helper may exit without reading its input (e.g. "not found"): its exit code tells.
     child.stdin.on('error', () => undefined);
@@ -135,7 +135,7 @@ export async function loadCredentials(registry: string, env: NodeJS.ProcessEnv =
     const r = await runHelper(helper, 'get', credentialKey(registry), env);
     if (r.code !== 0) {
       if (/not found/i.test(r.stdout + r.stderr)) return undefined;
-      throw new UserError(`credential helper docker-credential-${helper} failed for ${registry}: ${(r.stdout + r.stderr).trim().slice(0, 200)}`);
+      throw new GoscratchError(`credential helper docker-credential-${helper} failed for ${registry}: ${(r.stdout + r.stderr).trim().slice(0, 200)}`);
     }
     const got = JSON.parse(r.stdout) as { Username?: string; Secret?: string };
     if (!got.Secret) return undefined;
@@ -167,7 +167,7 @@ export async function storeCredentials(registry: string, username: string, passw
   config.auths = config.auths ?? {};
   if (helper) {
     const r = await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: password }), env);
-    if (r.code !== 0) throw new UserError(`credential helper docker-credential-${helper} could not store credentials for ${registry}: ${(r.stdout + r.stderr).trim().slice(0, 200)}`);
+    if (r.code !== 0) throw new GoscratchError(`credential helper docker-credential-${helper} could not store credentials for ${registry}: ${(r.stdout + r.stderr).trim().slice(0, 200)}`);
     // docker keeps an empty entry so the registry is listed as logged in.
     config.auths[key] = {};
     await writeDockerConfig(config, env);

@@ -2,30 +2,26 @@
  * Errors from a registry. Messages name the registry and what was asked, and carry
  * the registry's own error codes; they never contain credentials or tokens.
  */
-import { UserError } from '../../ui/errors.js';
+import { GoscratchError } from '../../util/errors.js';
 
-export class RegistryError extends UserError {
+export class RegistryError extends GoscratchError {
   readonly status: number;
   /** The first error code of the registry's JSON body, e.g. MANIFEST_UNKNOWN. */
   readonly code?: string;
   readonly retryAfterMs?: number;
 
   constructor(message: string, opts: { status: number; code?: string; retryAfterMs?: number; cause?: unknown }) {
-    super(message);
-    this.name = 'RegistryError';
+    super(message, opts.cause === undefined ? {} : { cause: opts.cause });
     this.status = opts.status;
     if (opts.code) this.code = opts.code;
     if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
-    if (opts.cause !== undefined) this.cause = opts.cause;
   }
 }
 
 /** A retryable operation that ran out of time: not retried again by an outer loop. */
-export class GaveUpError extends UserError {
+export class GaveUpError extends GoscratchError {
   constructor(message: string, cause: unknown) {
-    super(message);
-    this.name = 'GaveUpError';
-    this.cause = cause;
+    super(message, { cause });
   }
 }
 

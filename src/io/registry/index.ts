@@ -3,6 +3,5 @@ export { pushArtifact, pushReferrer, type PushOptions, type PushResult, type Ref
 export { pullArtifact, pullIntoLayout, type PullOptions } from './pull.js';
 export { checkLogin } from './login.js';
 export { storeCredentials, eraseCredentials, loadCredentials, dockerConfigPath, registryHost, type Credentials } from './credentials.js';
-export { createProgress, type Progress } from './progress.js';
 export type { RegistryOptions } from './session.js';
 export type { RetryPolicy } from './retry.js';

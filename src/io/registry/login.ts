@@ -5,7 +5,7 @@ import { RegistrySession, type RegistryOptions } from './session.js';
 
 export async function checkLogin(registry: string, credentials: Credentials, opts: RegistryOptions = {}): Promise<void> {
   const session = new RegistrySession(registry, { ...opts, credentials });
-  await withRetry(`logging in to ${registry}`, session.policy, () =>
+  await withRetry(`logging in to ${registry}`, session, () =>
     session.request({ method: 'GET', url: '/v2/', scopes: [], ok: [200], what: `logging in to ${registry}` }),
   );
 }

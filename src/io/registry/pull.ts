@@ -14,14 +14,14 @@ import { toReference, type Reference } from '../../oci/reference.js';
 import type { Descriptor, Index, Manifest, Platform } from '../../oci/types.js';
 import { imageFromRaw, imagesOf, indexFromRaw, type Artifact, type Image, type Layer } from '../../image/model.js';
 import { fileLayer } from '../../image/layer.js';
-import { UserError } from '../../ui/errors.js';
-import { commitTemp, discardTemp, siblingTemp, tempDir } from '../../ui/fsutil.js';
+import { GoscratchError } from '../../util/errors.js';
+import { commitTemp, discardTemp, siblingTemp, tempDir } from '../../util/fs.js';
 import { initLayout, writeLayout } from '../layout.js';
 import { RegistrySession, STREAM_BUFFER, type RegistryOptions } from './session.js';
 import { parseJson, Repository, type FetchedManifest } from './repository.js';
 import { RegistryError } from './errors.js';
 import { withRetry } from './retry.js';
-import { mapLimit } from '../../ui/pool.js';
+import { mapLimit } from '../../util/pool.js';
 import { rememberOrigin } from './origins.js';
 
 export interface PullOptions extends RegistryOptions {
@@ -43,14 +43,14 @@ interface Puller {
 }
 
 async function fetchManifest(repo: Repository, reference: string): Promise<FetchedManifest> {
-  return withRetry(`fetching manifest ${reference} of ${repo.fullName}`, repo.session.policy, () => repo.getManifest(reference));
+  return withRetry(`fetching manifest ${reference} of ${repo.fullName}`, repo.session, () => repo.getManifest(reference));
 }
 
 /** Streams one blob to `dir`, verifying size and digest before it gets its final name. */
 async function fetchBlob(p: Puller, d: Descriptor): Promise<string> {
   const final = join(p.dir, digestHex(d.digest));
   const part = `${final}.part`;
-  await withRetry(`fetching blob ${d.digest} of ${p.repo.fullName}`, p.repo.session.policy, async () => {
+  await withRetry(`fetching blob ${d.digest} of ${p.repo.fullName}`, p.repo.session, async () => {
     const body = await p.repo.openBlob(d.digest);
     const hasher = new DigestingStream({ highWaterMark: STREAM_BUFFER });
     hasher.on('data', () => p.opts.onProgress?.({ digest: d.digest, total: d.size, received: hasher.bytes, done: false }));
@@ -78,7 +78,7 @@ async function fetchBlob(p: Puller, d: Descriptor): Promise<string> {
 }
 
 async function fetchConfig(p: Puller, d: Descriptor): Promise<Buffer> {
-  return withRetry(`fetching config ${d.digest} of ${p.repo.fullName}`, p.repo.session.policy, async () => {
+  return withRetry(`fetching config ${d.digest} of ${p.repo.fullName}`, p.repo.session, async () => {
     const chunks: Buffer[] = [];
     for await (const c of await p.repo.openBlob(d.digest)) chunks.push(c as Buffer);
     const data = Buffer.concat(chunks);
@@ -102,7 +102,7 @@ function pickPlatform(index: Index, want: Platform, name: string): Descriptor {
   const found = index.manifests.find((d) => d.platform && platformMatches(want, d.platform));
   if (found) return found;
   const have = index.manifests.flatMap((d) => (d.platform ? [formatPlatform(d.platform)] : [])).join(', ') || 'none listed';
-  throw new UserError(`${name} has no image for ${formatPlatform(want)} (it has: ${have}): pick one of those with --platform`);
+  throw new GoscratchError(`${name} has no image for ${formatPlatform(want)} (it has: ${have}): pick one of those with --platform`);
 }
 
 export async function pullArtifact(ref: string | Reference, opts: PullOptions = {}): Promise<Artifact> {
@@ -116,17 +116,17 @@ export async function pullArtifact(ref: string | Reference, opts: PullOptions = 
       if (opts.platform) return await pullImage(p, await fetchManifest(repo, pickPlatform(index, opts.platform, source.toString()).digest));
       const images: Image[] = [];
       for (const d of index.manifests) {
-        if (!isManifestMediaType(d.mediaType)) throw new UserError(`${source.toString()} lists ${d.mediaType} ${d.digest}, which goscratch cannot pull (nested indexes are not supported)`);
+        if (!isManifestMediaType(d.mediaType)) throw new GoscratchError(`${source.toString()} lists ${d.mediaType} ${d.digest}, which goscratch cannot pull (nested indexes are not supported)`);
         images.push(await pullImage(p, await fetchManifest(repo, d.digest)));
       }
       return indexFromRaw(top.bytes, images);
     }
     if (!isManifestMediaType(top.mediaType)) {
-      throw new UserError(`${source.toString()} is a ${top.mediaType || 'manifest without a media type'}, not an image: goscratch pulls OCI and Docker schema 2 images and indexes`);
+      throw new GoscratchError(`${source.toString()} is a ${top.mediaType || 'manifest without a media type'}, not an image: goscratch pulls OCI and Docker schema 2 images and indexes`);
     }
     const img = await pullImage(p, top);
     if (opts.platform && !platformMatches(opts.platform, img.platform)) {
-      throw new UserError(`${source.toString()} is a single ${formatPlatform(img.platform)} image, not ${formatPlatform(opts.platform)}: drop --platform or pick another reference`);
+      throw new GoscratchError(`${source.toString()} is a single ${formatPlatform(img.platform)} image, not ${formatPlatform(opts.platform)}: drop --platform or pick another reference`);
     }
     return img;
   } catch (e) {

@@ -10,12 +10,12 @@ import { digestHex, sha256 } from '../../oci/digest.js';
 import { toReference, type Reference } from '../../oci/reference.js';
 import type { Descriptor, Index, Manifest } from '../../oci/types.js';
 import { imagesOf, rawManifestOf, type Artifact } from '../../image/model.js';
-import { UserError } from '../../ui/errors.js';
+import { GoscratchError } from '../../util/errors.js';
 import { RegistrySession, type RegistryOptions } from './session.js';
 import { Repository } from './repository.js';
 import { pushBlob, type Blob, type BlobOutcome, type BlobProgress, type UploadOptions } from './upload.js';
 import { withRetry } from './retry.js';
-import { mapLimit } from '../../ui/pool.js';
+import { mapLimit } from '../../util/pool.js';
 import { originOf, rememberOrigin } from './origins.js';
 
 export interface PushOptions extends RegistryOptions, Pick<UploadOptions, 'chunkThreshold' | 'chunkSize'> {
@@ -41,14 +41,14 @@ function bufferBlob(data: Buffer): Blob {
 }
 
 async function putManifest(repo: Repository, reference: string, bytes: Buffer, mediaType: string): Promise<{ subject?: string }> {
-  return withRetry(`pushing manifest ${reference} to ${repo.fullName}`, repo.session.policy, () => repo.putManifest(reference, bytes, mediaType));
+  return withRetry(`pushing manifest ${reference} to ${repo.fullName}`, repo.session, () => repo.putManifest(reference, bytes, mediaType));
 }
 
 export async function pushArtifact(ref: string | Reference, artifact: Artifact, opts: PushOptions = {}): Promise<PushResult> {
   const target = toReference(ref);
   const digest = artifact.digest;
   if (target.digest && target.digest !== digest) {
-    throw new UserError(`cannot push to ${target.toString()}: the image's digest is ${digest}; drop the @digest part or use a tag`);
+    throw new GoscratchError(`cannot push to ${target.toString()}: the image's digest is ${digest}; drop the @digest part or use a tag`);
   }
   const tags = [...new Set([...(target.tag && !target.digest ? [target.tag] : []), ...(opts.tags ?? [])])];
   for (const t of tags) target.withTag(t); // rejects an invalid tag before anything is uploaded
@@ -134,7 +134,7 @@ export async function pushReferrer(ref: string | Reference, opts: ReferrerOption
   await putManifest(repo, fallbackTag, bytes, MediaType.ociManifest);
   // The OCI 1.1 referrers tag schema: an index at `sha256-<hex>` listing every referrer.
   const indexTag = `sha256-${hex}`;
-  const existing = await withRetry(`reading ${indexTag} of ${repo.fullName}`, repo.session.policy, async () => {
+  const existing = await withRetry(`reading ${indexTag} of ${repo.fullName}`, repo.session, async () => {
     const present = await repo.manifestDigest(indexTag);
     return present ? repo.getManifest(indexTag) : undefined;
   });

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { MediaType } from '../../oci/mediatypes.js';
 import { sha256 } from '../../oci/digest.js';
-import { UserError } from '../../ui/errors.js';
+import { GoscratchError } from '../../util/errors.js';
 import type { Body, RegistrySession } from './session.js';
 import { RegistryError } from './errors.js';
 
@@ -107,7 +107,7 @@ export class Repository {
     let mediaType = (r.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
     const parsed = parseJson(bytes, `manifest ${reference} of ${this.fullName}`) as { mediaType?: string; schemaVersion?: number };
     if (parsed.schemaVersion === 1 || mediaType === MediaType.dockerManifestV1Signed || mediaType === MediaType.dockerManifestV1) {
-      throw new UserError(`${this.fullName}:${reference} uses Docker image manifest schema 1, which is deprecated and not supported: push it again with a current client (docker >= 1.10, skopeo, crane) to get schema 2 or OCI`);
+      throw new GoscratchError(`${this.fullName}:${reference} uses Docker image manifest schema 1, which is deprecated and not supported: push it again with a current client (docker >= 1.10, skopeo, crane) to get schema 2 or OCI`);
     }
     if (parsed.mediaType) mediaType = parsed.mediaType;
     if (reference.startsWith('sha256:') && digest !== reference) {
@@ -158,6 +158,6 @@ export function parseJson(bytes: Buffer, what: string): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new UserError(`${what} is not valid JSON`);
+    throw new GoscratchError(`${what} is not valid JSON`);
   }
 }

@@ -4,8 +4,8 @@
  * the operation fails naming what it was doing and the last error.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UserError, errorMessage } from '../../ui/errors.js';
-import { log } from '../../ui/log.js';
+import { errorMessage } from '../../util/errors.js';
+import type { Logger } from '../../util/log.js';
 import { GaveUpError, RegistryError } from './errors.js';
 
 export interface RetryPolicy {
@@ -107,15 +107,18 @@ export function describeError(e: unknown): string {
  * Runs `op` until it succeeds, fails with a permanent error, or the total time is
  * spent. `what` names the operation in the final message ("blob sha256:... to host/repo").
  */
-export async function withRetry<T>(what: string, policy: RetryPolicy, op: (attempt: number) => Promise<T>): Promise<T> {
+export async function withRetry<T>(what: string, ctx: { policy: RetryPolicy; log: Logger }, op: (attempt: number) => Promise<T>): Promise<T> {
+  const { policy, log } = ctx;
   const start = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
       return await op(attempt);
     } catch (e) {
       if (!isRetryable(e)) {
-        if (e instanceof UserError) throw e;
-        throw new GaveUpError(`${what} failed: ${describeError(e)}`, e);
+        // A network fault no retry fixes (unknown host, bad certificate) is the user's to
+        // fix; anything else that is not already a user-facing error is a bug and keeps its stack.
+        if (isPermanent(e)) throw new GaveUpError(`${what} failed: ${describeError(e)}`, e);
+        throw e;
       }
       const delay = backoffDelay(policy, attempt, e);
       const elapsed = Date.now() - start;

@@ -8,8 +8,8 @@
 import { isIP } from 'node:net';
 import { Readable, Transform } from 'node:stream';
 import { DOCKER_HUB, DOCKER_HUB_API } from '../../oci/reference.js';
-import { UserError } from '../../ui/errors.js';
-import { log } from '../../ui/log.js';
+import { GoscratchError } from '../../util/errors.js';
+import { silentLogger, type Logger } from '../../util/log.js';
 import { basicHeader, mergeScopes, parseChallenge, TokenCache, type Challenge, type TokenResponse } from './auth.js';
 import { loadCredentials, type Credentials } from './credentials.js';
 import { RegistryError, registryErrorText } from './errors.js';
@@ -22,6 +22,8 @@ export interface RegistryOptions {
   /** Credentials to use instead of docker's config (e.g. `login` checking new ones). */
   credentials?: Credentials;
   env?: NodeJS.ProcessEnv;
+  /** Where retries and (at debug level) every request are reported; silent by default. */
+  logger?: Logger;
 }
 
 /** Buffer per stream stage for blob bodies: large enough that 64 KiB reads do not stall the pipe. */
@@ -100,6 +102,7 @@ export class RegistrySession {
   private readonly insecure: boolean;
   private readonly loopback: boolean;
   readonly policy: RetryPolicy;
+  readonly log: Logger;
   private readonly env: NodeJS.ProcessEnv;
   private readonly tokens = new TokenCache();
   private pinged?: Promise<{ base: string; challenge?: Challenge }>;
@@ -112,6 +115,7 @@ export class RegistrySession {
     this.loopback = isLoopback(registry);
     this.insecure = isInsecure(registry, opts.insecureRegistries ?? []);
     this.policy = retryPolicy(opts.retry);
+    this.log = opts.logger ?? silentLogger;
     this.env = opts.env ?? process.env;
   }
 
@@ -164,7 +168,7 @@ export class RegistrySession {
       try {
         const res = await f(`${base}/v2/`, { method: 'GET', signal: dog.controller.signal, redirect: 'follow' });
         await res.arrayBuffer().catch(() => undefined);
-        log.debug(`GET ${base}/v2/ -> ${res.status}`);
+        this.log.debug(`GET ${base}/v2/ -> ${res.status}`);
         if (res.status === 401) {
           const challenge = parseChallenge(res.headers.get('www-authenticate'));
           return challenge ? { base, challenge } : { base };
@@ -174,10 +178,10 @@ export class RegistrySession {
           throw new RegistryError(`${this.registry} answered ${res.status} to /v2/`, { status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
         }
         // A 404 here means the host is not a registry (or the /v2/ API is elsewhere).
-        const notRegistry = new UserError(`${this.registry} does not look like a container registry: GET ${base}/v2/ answered ${res.status}`);
+        const notRegistry = new GoscratchError(`${this.registry} does not look like a container registry: GET ${base}/v2/ answered ${res.status}`);
         if (i === schemes.length - 1) throw notRegistry;
       } catch (e) {
-        if (e instanceof UserError) throw e;
+        if (e instanceof GoscratchError) throw e;
         // A stall over plain HTTP (a hung registry) says more than the TLS error after it;
         // otherwise the last scheme's error does (e.g. an untrusted certificate).
         if (!(lastError instanceof StallError)) lastError = dog.controller.signal.aborted ? dog.controller.signal.reason : e;
@@ -202,17 +206,17 @@ export class RegistrySession {
     return `Bearer ${token}`;
   }
 
-  private needLogin(what: string): UserError {
-    return new UserError(`${this.registry} requires authentication for ${what}: log in first with \`goscratch login ${this.registry} -u USER --password-stdin\` (or docker login)`);
+  private needLogin(what: string): GoscratchError {
+    return new GoscratchError(`${this.registry} requires authentication for ${what}: log in first with \`goscratch login ${this.registry} -u USER --password-stdin\` (or docker login)`);
   }
 
-  private rejected(creds: Credentials | undefined, what: string): UserError {
+  private rejected(creds: Credentials | undefined, what: string): GoscratchError {
     const who = creds?.username ? `the password of user ${JSON.stringify(creds.username)}` : 'the stored identity token';
-    return new UserError(`${this.registry} rejected ${who} (${what}): check the credentials and log in again with \`goscratch login ${this.registry}\``);
+    return new GoscratchError(`${this.registry} rejected ${who} (${what}): check the credentials and log in again with \`goscratch login ${this.registry}\``);
   }
 
   private async fetchToken(challenge: Challenge, scopes: readonly string[], creds: Credentials | undefined, what: string): Promise<TokenResponse> {
-    if (!challenge.realm) throw new UserError(`${this.registry} asked for a bearer token but named no token server (realm)`);
+    if (!challenge.realm) throw new GoscratchError(`${this.registry} asked for a bearer token but named no token server (realm)`);
     const f = await this.getFetch();
     const url = new URL(challenge.realm);
     const dog = new Watchdog(this.policy.stallMs);
@@ -235,7 +239,7 @@ export class RegistrySession {
         res = await f(url.toString(), { method: 'GET', headers, signal: dog.controller.signal });
       }
       const text = await res.text();
-      log.debug(`token ${safeUrl(url.toString())} -> ${res.status}`);
+      this.log.debug(`token ${safeUrl(url.toString())} -> ${res.status}`);
       if (res.status === 401 || res.status === 403) {
         if (creds?.username || creds?.identityToken) throw this.rejected(creds, what);
         throw this.needLogin(what);
@@ -277,7 +281,7 @@ export class RegistrySession {
       }
       const res = await f(url, init);
       dog.touch();
-      log.debug(`${spec.method} ${safeUrl(url)} -> ${res.status}`);
+      this.log.debug(`${spec.method} ${safeUrl(url)} -> ${res.status}`);
       if (res.status !== 401 || round > 0) return res;
       const again = parseChallenge(res.headers.get('www-authenticate'));
       if (!again) return res;

@@ -86,7 +86,7 @@ export async function pushBlob(repo: Repository, blob: Blob, opts: UploadOptions
   let session: { location: string; offset: number; unsure?: boolean } | undefined;
   let mountTried = false;
 
-  return withRetry(what, repo.session.policy, async () => {
+  return withRetry(what, repo.session, async () => {
     report('checking', 0);
     if (await repo.blobExists(blob.digest)) {
       report('exists', blob.size);

@@ -4,10 +4,10 @@
  * `hello.tar.linux-arm64.spdx.json` for several platforms) and attached to each pushed
  * image as an OCI referrer.
  */
-import type { BuildResult } from '../../build/pipeline.js';
+import type { BuildResult } from '../../gobuild/pipeline.js';
 import { imageDescriptor } from '../../image/model.js';
 import { formatPlatform } from '../../oci/platform.js';
-import { writeFileAtomic } from '../../ui/fsutil.js';
+import { writeFileAtomic } from '../../util/fs.js';
 import { attachSbom, binarySbomSubject, sbomFor, type SbomFormat } from './index.js';
 
 export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: string[]; pushedTo?: string; insecureRegistries?: string[] }): Promise<string[]> {

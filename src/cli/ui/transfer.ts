@@ -3,10 +3,10 @@
  * a plain line per finished blob otherwise.
  */
 import cliProgress from 'cli-progress';
-import { isInteractive, isQuiet, log } from '../../ui/log.js';
-import type { BlobProgress } from './upload.js';
+import { isInteractive, isQuiet, log } from './log.js';
+import type { BlobProgress } from '../../io/registry/upload.js';
 
-export interface Progress {
+export interface TransferProgress {
   push(p: BlobProgress): void;
   pull(p: { digest: string; total: number; received: number; done: boolean }): void;
   stop(): void;
@@ -20,7 +20,7 @@ function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
-export function createProgress(): Progress {
+export function createProgress(): TransferProgress {
   if (isQuiet()) return { push: () => undefined, pull: () => undefined, stop: () => undefined };
   if (!isInteractive()) {
     return {

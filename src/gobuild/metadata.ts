@@ -5,7 +5,7 @@
  * org.opencontainers.image.* labels and annotations.
  */
 import { execCapture } from '../golang/exec.js';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 
 export interface Provenance {
   /** Seconds since the epoch. */
@@ -44,7 +44,7 @@ export async function provenance(dir: string, env: NodeJS.ProcessEnv = process.e
   if (env.SOURCE_DATE_EPOCH !== undefined && env.SOURCE_DATE_EPOCH !== '') {
     epoch = Number(env.SOURCE_DATE_EPOCH);
     if (!Number.isInteger(epoch) || epoch < 0) {
-      throw new UserError(`SOURCE_DATE_EPOCH=${env.SOURCE_DATE_EPOCH} is not a whole number of seconds since 1970`, ExitCode.usage);
+      throw new UsageError(`SOURCE_DATE_EPOCH=${env.SOURCE_DATE_EPOCH} is not a whole number of seconds since 1970`);
     }
   } else if (revision) {
     epoch = Number(commitTime) || 0;

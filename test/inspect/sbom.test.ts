@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binarySbomSubject, imageSbomSubject, sbomFor } from '../../src/audit/sbom/index.js';
-import { goPurl, h1ToHex, type SbomSubject } from '../../src/audit/sbom/subject.js';
+import { binarySbomSubject, imageSbomSubject, sbomFor } from '../../src/inspect/sbom/index.js';
+import { goPurl, h1ToHex, type SbomSubject } from '../../src/inspect/sbom/subject.js';
 import type { BuildInfo } from '../../src/binary/buildinfo.js';
 import { requireTool } from '../helpers/tools.js';
 import { AUTOMAXPROCS_STUB, USES_AUTOMAXPROCS, buildGo, goModWithAutomaxprocs } from '../binary/gobuild.js';

@@ -9,7 +9,7 @@ import type { Platform } from '../oci/types.js';
 import { DEFAULT_USER, validateUser, type AppUser } from '../image/scratch.js';
 import type { Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 import { DEFAULT_MEMORY_RATIO } from '../runtime/env.js';
 
 export interface BuildFlags {
@@ -84,7 +84,7 @@ export function keyValues(list: readonly string[] | undefined, flag: string): Re
   const out: Record<string, string> = {};
   for (const kv of list ?? []) {
     const i = kv.indexOf('=');
-    if (i <= 0) throw new UserError(`${flag} ${JSON.stringify(kv)}: expected KEY=VALUE`, ExitCode.usage);
+    if (i <= 0) throw new UsageError(`${flag} ${JSON.stringify(kv)}: expected KEY=VALUE`);
     out[kv.slice(0, i)] = kv.slice(i + 1);
   }
   return out;
@@ -93,7 +93,7 @@ export function keyValues(list: readonly string[] | undefined, flag: string): Re
 export function normalizePort(p: string | number): string {
   const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/.exec(String(p));
   const n = m ? Number(m[1]) : NaN;
-  if (!m || n < 1 || n > 65535) throw new UserError(`invalid port ${JSON.stringify(p)}: use 1-65535, optionally /tcp, /udp or /sctp (e.g. 9292 or 9292/tcp)`, ExitCode.usage);
+  if (!m || n < 1 || n > 65535) throw new UsageError(`invalid port ${JSON.stringify(p)}: use 1-65535, optionally /tcp, /udp or /sctp (e.g. 9292 or 9292/tcp)`);
   return `${n}/${m[2] ?? 'tcp'}`;
 }
 
@@ -115,11 +115,11 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
   else pattern = config.main ?? '.';
 
   const platformList = flags.platform ?? env.GOSCRATCH_PLATFORM ?? config.platforms?.join(',');
-  const platforms = platformList ? platformList.split(',').filter(Boolean).map(parsePlatformOrUsage) : [hostPlatform()];
+  const platforms = platformList ? platformList.split(',').filter(Boolean).map(parsePlatform) : [hostPlatform()];
   const seen = new Set<string>();
   for (const p of platforms) {
     const k = JSON.stringify(p);
-    if (seen.has(k)) throw new UserError(`platform ${JSON.stringify(p)} is listed twice`, ExitCode.usage);
+    if (seen.has(k)) throw new UsageError(`platform ${JSON.stringify(p)} is listed twice`);
     seen.add(k);
   }
 
@@ -133,11 +133,11 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
   try {
     validateUser(user);
   } catch (e) {
-    throw new UserError((e as Error).message, ExitCode.usage);
+    throw new UsageError((e as Error).message);
   }
   const allowRoot = flags.allowRoot ?? img.allowRoot ?? false;
   if ((user.uid === 0 || user.gid === 0) && !allowRoot) {
-    throw new UserError('refusing to build an image that runs as root (uid or gid 0): choose a non-root --uid, or pass --allow-root if the service really needs root', ExitCode.usage);
+    throw new UsageError('refusing to build an image that runs as root (uid or gid 0): choose a non-root --uid, or pass --allow-root if the service really needs root');
   }
 
   const caSetting = flags.caCerts ?? img.caCerts ?? 'bundled';
@@ -187,12 +187,4 @@ function toList(v: string | string[] | undefined): string[] {
 function packagePath(root: string, dir: string): string {
   const rel = relative(root, dir);
   return rel === '' ? '.' : './' + rel;
-}
-
-function parsePlatformOrUsage(s: string): Platform {
-  try {
-    return parsePlatform(s);
-  } catch (e) {
-    throw new UserError((e as Error).message, ExitCode.usage);
-  }
 }

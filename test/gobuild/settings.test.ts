@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveSettings } from '../../src/build/settings.js';
-import { binaryName } from '../../src/build/pipeline.js';
-import { publicSourceUrl } from '../../src/build/metadata.js';
+import { resolveSettings } from '../../src/gobuild/settings.js';
+import { binaryName } from '../../src/gobuild/pipeline.js';
+import { publicSourceUrl } from '../../src/gobuild/metadata.js';
 
 function project(yaml?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gs-settings-'));

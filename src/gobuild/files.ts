@@ -7,7 +7,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { LayerEntry } from '../image/layerbuilder.js';
-import { UserError, ExitCode } from '../ui/errors.js';
+import { UsageError } from '../util/errors.js';
 
 function inside(root: string, p: string): boolean {
   const rel = relative(root, p);
@@ -20,21 +20,21 @@ export async function projectFileEntries(root: string, files: ReadonlyArray<{ sr
   const visiting = new Set<string>();
   async function add(src: string, dst: string): Promise<void> {
     const l = await lstat(src).catch(() => {
-      throw new UserError(`image.files: ${src} does not exist (paths are relative to ${root})`, ExitCode.usage);
+      throw new UsageError(`image.files: ${src} does not exist (paths are relative to ${root})`);
     });
     let real = src;
     if (l.isSymbolicLink()) {
       real = await realpath(src).catch(() => {
-        throw new UserError(`image.files: ${src} is a broken symbolic link`, ExitCode.usage);
+        throw new UsageError(`image.files: ${src} is a broken symbolic link`);
       });
     }
     if (!inside(realRoot, await realpath(real))) {
-      throw new UserError(`image.files: ${src} leads outside the project (to ${await realpath(real)}); copy the file into the project instead`, ExitCode.usage);
+      throw new UsageError(`image.files: ${src} leads outside the project (to ${await realpath(real)}); copy the file into the project instead`);
     }
     const s = await stat(real);
     if (s.isDirectory()) {
       const key = await realpath(real);
-      if (visiting.has(key)) throw new UserError(`image.files: ${src} links back to ${key}, which contains it (a symbolic link loop)`, ExitCode.usage);
+      if (visiting.has(key)) throw new UsageError(`image.files: ${src} links back to ${key}, which contains it (a symbolic link loop)`);
       visiting.add(key);
       out.push({ type: 'dir', path: dst, mode: 0o755 });
       for (const name of (await readdir(real)).sort()) await add(join(src, name), `${dst}/${name}`);

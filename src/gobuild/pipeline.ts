@@ -19,8 +19,8 @@ import { appendLayers, emptyImage, mergeEnv, setAnnotations, setContainerConfig,
 import { newIndex, type Artifact, type Image, type Layer } from '../image/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
-import { UserError, ExitCode } from '../ui/errors.js';
-import { mapLimit } from '../ui/pool.js';
+import { BuildError, UsageError } from '../util/errors.js';
+import { mapLimit } from '../util/pool.js';
 import { projectFileEntries } from './files.js';
 import { provenance, provenanceLabels, type Provenance } from './metadata.js';
 import type { BuildSettings } from './settings.js';
@@ -65,13 +65,13 @@ export async function checkScratchBinary(path: string, platform: Platform): Prom
   const elf = await readElfFile(path);
   if (!elf.static) {
     const why = elf.interpreter ? `it needs the dynamic loader ${elf.interpreter}` : `it needs shared libraries (${elf.needed.join(', ')})`;
-    throw new UserError(
+    throw new BuildError(
       `the binary for ${formatPlatform(platform)} is dynamically linked: ${why}, which a scratch image does not have, so it would fail with "no such file or directory". ` +
         'This comes from cgo (CGO_ENABLED=1) or -buildmode=pie / -linkmode=external: remove CGO_ENABLED=1 from build.env, or drop those flags, or use pure-Go packages (e.g. build tags netgo,osusergo).',
     );
   }
   if (elf.goarch !== platform.architecture) {
-    throw new UserError(
+    throw new BuildError(
       `the binary for ${formatPlatform(platform)} is built for ${elf.machineName} (${elf.goarch ?? 'unknown'}): it would fail with "exec format error". Remove GOARCH from build.env and let --platform choose it.`,
     );
   }
@@ -81,9 +81,9 @@ async function caBundle(setting: string): Promise<Buffer | undefined> {
   if (setting === 'none') return undefined;
   if (setting === 'bundled') return bundledCaCertificates();
   const bytes = await readFile(setting).catch(() => {
-    throw new UserError(`CA bundle ${setting} cannot be read; give a PEM file, "bundled" or "none"`, ExitCode.usage);
+    throw new UsageError(`CA bundle ${setting} cannot be read; give a PEM file, "bundled" or "none"`);
   });
-  if (!bytes.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`CA bundle ${setting} holds no PEM certificates`, ExitCode.usage);
+  if (!bytes.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`CA bundle ${setting} holds no PEM certificates`);
   return bytes;
 }
 

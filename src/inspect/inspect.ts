@@ -10,7 +10,7 @@ import type { Platform } from '../oci/types.js';
 import { openSource, selectImages } from '../io/source.js';
 import { analyzeBinaryFile, type BinaryAnalysis } from '../binary/analyze.js';
 import { fileDigest } from '../binary/bytes.js';
-import { UserError } from '../ui/errors.js';
+import { GoscratchError } from '../util/errors.js';
 import { audit } from './checks.js';
 import { entrypointCandidates, entrypointFacts, imageFacts } from './facts.js';
 import type { BinaryReport, ImageSummary, InspectReport, PlatformReport } from './report.js';
@@ -69,7 +69,7 @@ export async function inspectBinary(path: string, name: string, opts: InspectOpt
   try {
     a = await analyzeBinaryFile(path);
   } catch (e) {
-    throw new UserError(`cannot inspect ${name}: ${(e as Error).message}`);
+    throw new GoscratchError(`cannot inspect ${name}: ${(e as Error).message}`);
   }
   const findings = audit({ file: name, binary: a, binaryPath: path, ...(opts.today ? { today: opts.today } : {}) });
   const binary: BinaryReport = { path, sha256: await fileDigest(path), ...binaryFields(a) };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inspectArtifact, inspectImage } from '../../src/audit/inspect.js';
+import { inspectArtifact, inspectImage } from '../../src/inspect/inspect.js';
 import { newIndex } from '../../src/image/model.js';
 import type { Finding } from '../../src/findings/model.js';
 import type { BinaryAnalysis } from '../../src/binary/analyze.js';
@@ -143,13 +143,13 @@ test('an index is inspected per platform', async (t) => {
 });
 
 test('the rule table lists GS501-GS512 with the severities the findings use', async () => {
-  const { AUDIT_RULES } = await import('../../src/audit/rules.js');
+  const { AUDIT_RULES } = await import('../../src/inspect/rules.js');
   assert.deepEqual(AUDIT_RULES.map((r) => r.id), ['GS501', 'GS502', 'GS503', 'GS504', 'GS505', 'GS506', 'GS507', 'GS508', 'GS509', 'GS510', 'GS511', 'GS512']);
   assert.deepEqual(AUDIT_RULES.map((r) => r.severity), ['error', 'error', 'error', 'warning', 'error', 'warning', 'info', 'warning', 'info', 'warning', 'info', 'error']);
 });
 
 test('GS508 with Go >= 1.25: silent by default, present when the go line or GODEBUG turns it off', async () => {
-  const { audit } = await import('../../src/audit/checks.js');
+  const { audit } = await import('../../src/inspect/checks.js');
   const go = (godebug?: string) => ({ goVersion: 'go1.25.1', path: 'x', deps: [], settings: godebug ? [{ key: 'DefaultGODEBUG', value: godebug }] : [] });
   const bin = (g: ReturnType<typeof go>): BinaryAnalysis => ({ size: 1, elf: { class: 64, bigEndian: false, type: 'exec', machine: 62, machineName: 'x86-64', goarch: 'amd64', needed: [], pie: false, stripped: true, debugInfo: false, static: true }, goStatus: 'go', go: g });
   const has508 = (b: BinaryAnalysis, env?: Record<string, string>) => audit({ file: 'x', binary: b, ...(env ? { image: { user: '1', env, exposedPorts: [], architecture: 'amd64', isFile: () => false } } : {}), today: TODAY }).some((f) => f.rule === 'GS508');
