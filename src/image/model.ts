@@ -96,11 +96,19 @@ export function imageDescriptor(img: Image): Descriptor {
   return { mediaType: img.manifest.mediaType, digest: img.digest, size: img.rawManifest.length, platform: img.platform };
 }
 
-export function newIndex(images: readonly Image[], opts: { annotations?: Record<string, string>; format?: ManifestFormat } = {}): ImageIndex {
+/**
+ * An index over images. `descriptors` may carry extra fields for each entry
+ * (annotations, say), kept as given; digest, size, media type and platform always
+ * come from the image itself.
+ */
+export function newIndex(
+  images: readonly Image[],
+  opts: { annotations?: Record<string, string>; format?: ManifestFormat; descriptors?: readonly (Partial<Descriptor> | undefined)[] } = {},
+): ImageIndex {
   const index: Index = {
     schemaVersion: 2,
     mediaType: (opts.format ?? 'oci') === 'oci' ? MediaType.ociIndex : MediaType.dockerManifestList,
-    manifests: images.map(imageDescriptor),
+    manifests: images.map((img, i) => ({ ...opts.descriptors?.[i], ...imageDescriptor(img) })),
   };
   if (opts.annotations && Object.keys(opts.annotations).length > 0) index.annotations = opts.annotations;
   return indexFromRaw(canonicalJson(index), images);

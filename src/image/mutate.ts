@@ -2,8 +2,9 @@
  * Pure transforms of the image model (like go-containerregistry's mutate): each
  * returns a new Image or ImageIndex and does no I/O.
  */
-import { newImage, newIndex, type Image, type ImageIndex, type Layer, type ManifestFormat } from './model.js';
-import type { ContainerConfig, HistoryEntry, ImageConfig, Platform } from '../oci/types.js';
+import { indexFromRaw, newImage, type Image, type ImageIndex, type Layer, type ManifestFormat } from './model.js';
+import { canonicalJson } from '../oci/json.js';
+import type { ContainerConfig, HistoryEntry, ImageConfig, Index, Platform } from '../oci/types.js';
 import { MediaType } from '../oci/mediatypes.js';
 
 function formatOf(img: Image): ManifestFormat {
@@ -40,8 +41,10 @@ export function setAnnotations(img: Image, annotations: Record<string, string>):
   return rebuild(img, img.config, img.layers, { ...(img.manifest.annotations ?? {}), ...annotations });
 }
 
+/** Adds index annotations; the index keeps its media type (OCI or Docker list) and its entries as they are. */
 export function setIndexAnnotations(idx: ImageIndex, annotations: Record<string, string>): ImageIndex {
-  return newIndex(idx.images, { annotations: { ...(idx.index.annotations ?? {}), ...annotations } });
+  const index: Index = { ...idx.index, annotations: { ...(idx.index.annotations ?? {}), ...annotations } };
+  return indexFromRaw(canonicalJson(index), idx.images);
 }
 
 /** Adds environment entries, replacing earlier ones with the same name. */
