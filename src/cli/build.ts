@@ -1,11 +1,11 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { resolve } from 'node:path';
 import { buildArtifact } from '../gobuild/pipeline.js';
-import { resolveSettings } from '../gobuild/settings.js';
+import { resolveSettings, type BuildSettings } from '../gobuild/settings.js';
+import { attachSboms, checkSinks, publishAll } from '../publish/publish.js';
+import { archiveSink, engineSink, layoutSink, registrySink, tagsOf, type Sink } from '../publish/sinks.js';
+import type { BlobProgress } from '../io/registry/upload.js';
+import type { TransferProgress } from './ui/transfer.js';
 import { formatPlatform } from '../oci/platform.js';
-import { writeArchive } from '../io/archive.js';
-import { checkOutputs } from '../io/outputs.js';
-import { writeLayout } from '../io/layout.js';
 import { imageName } from '../io/names.js';
 import { resolvePushReference } from '../oci/reference.js';
 import { parseCpus } from '../runtime/size.js';
@@ -48,6 +48,7 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--ca-certs <source>', 'CA bundle: bundled (Node\'s Mozilla store), none, or a PEM file')
     .option('--ldflags <flags>', 'extra go build -ldflags, added after -s -w (repeatable)', collect)
     .option('--build-tags <list>', 'comma-separated Go build tags')
+    .option('--load [engine]', 'load the image into a running docker (default) or podman, or the engine at unix:///path.sock')
     .option('--push <ref>', 'push to a registry: host[:port]/repo[:tag]; a short name (app:v1) goes under $GOSCRATCH_REPO')
     .addOption(insecureRegistryOption())
     .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', jobsOption)
@@ -59,8 +60,8 @@ export function buildCommand(): CommandUnknownOpts {
     .option('-q, --quiet', 'print only the digest')
     .action(async (path, o) => {
       configureLog({ quiet: Boolean(o.quiet || o.json) });
-      if (!o.ociLayout && !o.tarball && !o.push) {
-        throw new UsageError('nothing to write: give --oci-layout DIR, --tarball FILE and/or --push REF');
+      if (!o.ociLayout && !o.tarball && !o.push && !o.load) {
+        throw new UsageError('nothing to write: give --oci-layout DIR, --tarball FILE, --push REF and/or --load');
       }
       const settings = await resolveSettings(path, {
         ...(o.platform ? { platform: o.platform } : {}),
@@ -84,50 +85,17 @@ export function buildCommand(): CommandUnknownOpts {
         ...(o.memoryRatio !== undefined ? { memoryRatio: o.memoryRatio } : {}),
       });
       // Everything that can be wrong with the outputs is found before compiling.
-      const pushTarget = o.push ? usage(() => resolvePushReference(o.push!, settings.repo ? { repo: settings.repo } : {})) : undefined;
+      const transfer = o.push ? (await import('./ui/transfer.js')).createProgress() : undefined;
+      const sinks = outputSinks(o, settings, transfer);
       for (const t of settings.tags) usage(() => imageName(t));
-      await checkOutputs({ ...(o.ociLayout ? { layout: resolve(o.ociLayout) } : {}), ...(o.tarball ? { tarball: resolve(o.tarball) } : {}) });
+      await checkSinks(sinks);
       const p = progress();
       const result = await buildArtifact(settings, { onStep: (s) => p.step(s) });
       for (const w of result.warnings) log.warn(w);
       for (const c of result.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
-      const outputs: Array<{ type: string; path: string }> = [];
-      if (o.ociLayout) {
-        p.step(`writing OCI layout ${o.ociLayout}`);
-        await writeLayout(resolve(o.ociLayout), result.artifact, { tags: result.tags });
-        outputs.push({ type: 'oci-layout', path: resolve(o.ociLayout) });
-      }
-      if (o.tarball) {
-        p.step(`writing archive ${o.tarball}`);
-        await writeArchive(resolve(o.tarball), result.artifact, { tags: result.tags });
-        outputs.push({ type: 'tarball', path: resolve(o.tarball) });
-      }
-      const pushed: string[] = [];
-      if (pushTarget) {
-        const target = pushTarget;
-        // parseReference fills in `latest`; only a tag written in REF itself counts.
-        const explicitTag = /:[\w][\w.-]*$/.test(o.push!.split('/').pop() ?? '');
-        // The default name (<name>:latest) is not a request to move `latest` in the registry.
-        const named = [...(explicitTag && target.tag ? [target.tag] : []), ...settings.tags.map((t) => imageName(t).tag)];
-        const tags = named.length ? [...new Set(named)] : ['latest'];
-        p.step(`pushing to ${target.name}`);
-        const [{ pushArtifact }, { createProgress }] = await Promise.all([import('../io/registry/index.js'), import('./ui/transfer.js')]);
-        const transfer = createProgress();
-        const r = await pushArtifact(target.withTag(tags[0]!), result.artifact, {
-          tags,
-          ...(o.jobs ? { jobs: o.jobs } : {}),
-          ...registryOptions(o),
-          onProgress: (x) => transfer.push(x),
-        }).finally(() => transfer.stop());
-        pushed.push(r.ref, ...r.tagged);
-        outputs.push({ type: 'registry', path: r.ref });
-      }
-      const sbomFormat = o.sbom ?? settings.sbom;
-      const sboms = sbomFormat === 'none' ? [] : await (await import('../inspect/sbom/build.js')).buildSboms(result, sbomFormat, {
-        files: outputs.filter((x) => x.type !== 'registry').map((x) => x.path),
-        ...(pushed[0] ? { pushedTo: pushed[0] } : {}),
-        ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
-      });
+      const outputs = await publishAll(result, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
+      const pushed = outputs.filter((x) => x.type === 'registry').flatMap((x) => [x.path, ...(x.names ?? [])]);
+      const sboms = await attachSboms(result, outputs, o.sbom ?? settings.sbom, registryOptions(o));
       p.done(`built ${result.tags.join(', ')} for ${result.platforms.map((x) => formatPlatform(x.platform)).join(', ')}`);
       const platforms = result.platforms.map((x) => ({
         platform: formatPlatform(x.platform),
@@ -141,4 +109,28 @@ export function buildCommand(): CommandUnknownOpts {
         process.stdout.write((pushed[0] ?? result.artifact.digest) + '\n');
       }
     });
+}
+
+type OutputFlags = { ociLayout?: string; tarball?: string; push?: string; load?: string | boolean; jobs?: number; insecureRegistry: string[] };
+
+/** The sinks the output flags ask for, files first; the push target is resolved under GOSCRATCH_REPO or the config's repo. */
+function outputSinks(o: OutputFlags, settings: Pick<BuildSettings, 'repo' | 'tags'>, transfer: TransferProgress | undefined): Sink[] {
+  const sinks: Sink[] = [];
+  if (o.ociLayout) sinks.push(layoutSink(o.ociLayout));
+  if (o.tarball) sinks.push(archiveSink(o.tarball));
+  if (o.push) {
+    const target = usage(() => resolvePushReference(o.push!, settings.repo ? { repo: settings.repo } : {}));
+    // parseReference fills in `latest`; only a tag written in REF itself counts, and the
+    // default image name (<name>:latest) is not a request to move `latest` in the registry.
+    const explicitTag = /:[\w][\w.-]*$/.test(o.push.split('/').pop() ?? '');
+    sinks.push(registrySink({
+      target,
+      tags: [...new Set([...(explicitTag && target.tag ? [target.tag] : []), ...tagsOf(settings.tags)])],
+      registry: registryOptions(o),
+      ...(o.jobs ? { jobs: o.jobs } : {}),
+      ...(transfer ? { onProgress: (x: BlobProgress) => transfer.push(x) } : {}),
+    }));
+  }
+  if (o.load) sinks.push(engineSink(o.load === true ? 'docker' : o.load));
+  return sinks;
 }

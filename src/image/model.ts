@@ -135,3 +135,30 @@ export function artifactDescriptor(a: Artifact): Descriptor {
 export function rawManifestOf(a: Artifact): Buffer {
   return a.kind === 'image' ? a.rawManifest : a.rawIndex;
 }
+
+/** One blob of an artifact: a layer (streamed) or a config or manifest (in memory). */
+export type ArtifactBlob =
+  | { kind: 'layer'; digest: string; size: number; layer: Layer }
+  | { kind: 'config' | 'manifest' | 'index'; digest: string; size: number; mediaType: string; bytes: Buffer };
+
+/**
+ * Every blob of an artifact once, in the order a writer must store them so nothing
+ * refers to a blob not yet written: each image's layers and config, then its manifest,
+ * then the index. Shared layers and configs appear once.
+ */
+export function artifactBlobs(a: Artifact): ArtifactBlob[] {
+  const out: ArtifactBlob[] = [];
+  const seen = new Set<string>();
+  const add = (b: ArtifactBlob): void => {
+    if (seen.has(b.digest)) return;
+    seen.add(b.digest);
+    out.push(b);
+  };
+  for (const img of imagesOf(a)) {
+    for (const layer of img.layers) add({ kind: 'layer', digest: layer.digest, size: layer.size, layer });
+    add({ kind: 'config', digest: img.manifest.config.digest, size: img.rawConfig.length, mediaType: img.manifest.config.mediaType, bytes: img.rawConfig });
+    add({ kind: 'manifest', digest: img.digest, size: img.rawManifest.length, mediaType: img.manifest.mediaType, bytes: img.rawManifest });
+  }
+  if (a.kind === 'index') add({ kind: 'index', digest: a.digest, size: a.rawIndex.length, mediaType: a.index.mediaType, bytes: a.rawIndex });
+  return out;
+}

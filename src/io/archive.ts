@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract, pack as tarPack, type Header, type Pack } from 'tar-stream';
 import { DigestingStream, digestOf, sha256 } from '../oci/digest.js';
@@ -17,7 +18,7 @@ import { MediaType } from '../oci/mediatypes.js';
 import { hostPlatform, platformMatches } from '../oci/platform.js';
 import type { ImageConfig, Manifest } from '../oci/types.js';
 import { fileLayer } from '../image/layer.js';
-import { imageFromRaw, imagesOf, type Artifact, type Image, type Layer } from '../image/model.js';
+import { artifactBlobs, imageFromRaw, imagesOf, type Artifact, type Image, type Layer } from '../image/model.js';
 import { commitTemp, discardTemp, siblingTemp, tempDir } from '../util/fs.js';
 import { InputError } from '../util/errors.js';
 import { indexEntries, isLayoutDir, readLayout } from './layout.js';
@@ -34,26 +35,30 @@ function blobName(digest: string): string {
 }
 
 export async function writeArchive(file: string, a: Artifact, opts: { tags?: readonly string[] } = {}): Promise<void> {
+  const tmp = siblingTemp(file);
+  try {
+    await packArchive(a, createWriteStream(tmp), opts);
+    await commitTemp(tmp, file);
+  } catch (e) {
+    await discardTemp(tmp);
+    throw e;
+  }
+}
+
+/** Writes the archive as a tar stream into `out` (a file, or an engine's load request). */
+export async function packArchive(a: Artifact, out: Writable, opts: { tags?: readonly string[] } = {}): Promise<void> {
   const tags = opts.tags ?? [];
   const pack = tarPack();
-  const tmp = siblingTemp(file);
-  const done = pipeline(pack, createWriteStream(tmp));
+  const done = pipeline(pack, out);
   const base = { uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(0), mode: 0o644 };
   const add = (name: string, data: Buffer): Promise<void> =>
     new Promise((res, rej) => pack.entry({ ...base, name }, data, (e) => (e ? rej(e) : res())));
   try {
     await add('oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}'));
-    const written = new Set<string>();
-    for (const img of imagesOf(a)) {
-      for (const l of img.layers) {
-        if (written.has(l.digest)) continue;
-        written.add(l.digest);
-        await addStream(pack, { ...base, name: blobName(l.digest), size: l.size }, l);
-      }
-      await add(blobName(img.manifest.config.digest), img.rawConfig);
-      await add(blobName(img.digest), img.rawManifest);
+    for (const b of artifactBlobs(a)) {
+      if (b.kind === 'layer') await addStream(pack, { ...base, name: blobName(b.digest), size: b.size }, b.layer);
+      else await add(blobName(b.digest), b.bytes);
     }
-    if (a.kind === 'index') await add(blobName(a.digest), a.rawIndex);
     // One index.json entry (the first name): oci-archive readers such as skopeo refuse
     // an archive with several; every name goes into manifest.json for docker/podman.
     await add('index.json', canonicalJson({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: indexEntries(a, tags.slice(0, 1)) }));
@@ -66,11 +71,9 @@ export async function writeArchive(file: string, a: Artifact, opts: { tags?: rea
     await add('manifest.json', Buffer.from(JSON.stringify(manifestJson)));
     pack.finalize();
     await done;
-    await commitTemp(tmp, file);
   } catch (e) {
     pack.destroy();
     await done.catch(() => undefined);
-    await discardTemp(tmp);
     throw e;
   }
 }

@@ -11,7 +11,7 @@ import { canonicalJson } from '../oci/json.js';
 import { isIndexMediaType } from '../oci/mediatypes.js';
 import type { Descriptor, Index, Manifest } from '../oci/types.js';
 import { fileLayer } from '../image/layer.js';
-import { artifactDescriptor, imageFromRaw, imagesOf, indexFromRaw, type Artifact, type Image } from '../image/model.js';
+import { artifactBlobs, artifactDescriptor, imageFromRaw, imagesOf, indexFromRaw, type Artifact, type Image } from '../image/model.js';
 import { commitTemp, discardTemp, siblingTemp, writeFileAtomic } from '../util/fs.js';
 import { InputError } from '../util/errors.js';
 import { blobPath, putBlobBytes, putBlobStream } from './blobs.js';
@@ -109,12 +109,10 @@ export async function readLayout(dir: string, opts: { ref?: string } = {}): Prom
 
 /** Writes every blob of an artifact (layers, configs, manifests, the index) under root. */
 export async function writeBlobs(root: string, a: Artifact): Promise<void> {
-  for (const img of imagesOf(a)) {
-    for (const l of img.layers) await putBlobStream(root, l.digest, () => l.open());
-    await putBlobBytes(root, img.manifest.config.digest, img.rawConfig);
-    await putBlobBytes(root, img.digest, img.rawManifest);
+  for (const b of artifactBlobs(a)) {
+    if (b.kind === 'layer') await putBlobStream(root, b.digest, () => b.layer.open());
+    else await putBlobBytes(root, b.digest, b.bytes);
   }
-  if (a.kind === 'index') await putBlobBytes(root, a.digest, a.rawIndex);
 }
 
 /** index.json entries for an artifact: one per tag (docker save's annotations), or one unnamed. */

@@ -1,12 +1,15 @@
 /**
  * The resolver `goscratch resolve` uses for real: build the package with the build
- * pipeline (goscratch.yaml of its module applies), push it to REPO/<binary name>, and
- * attach its SBOM as build --push does.
+ * pipeline (goscratch.yaml of its module applies), publish it to REPO/<binary name>:latest
+ * and attach its SBOM, through the same publish path as build --push.
  */
 import { createHash } from 'node:crypto';
 import { binaryName, buildArtifact } from '../gobuild/pipeline.js';
 import { resolveSettings } from '../gobuild/settings.js';
-import { pushArtifact, type RegistryOptions } from '../io/registry/index.js';
+import type { RegistryOptions } from '../io/registry/index.js';
+import { parseReference } from '../oci/reference.js';
+import { attachSboms, publishAll } from '../publish/publish.js';
+import { registrySink } from '../publish/sinks.js';
 import { UsageError } from '../util/errors.js';
 import type { ImageResolver, ResolvedImage } from './resolve.js';
 
@@ -33,16 +36,11 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
     let name = binaryName(importPath);
     if (names.has(name) && names.get(name) !== importPath) name += '-' + createHash('sha256').update(importPath).digest('hex').slice(0, 8);
     names.set(name, importPath);
-    const pushed = await pushArtifact(`${repo}/${name}:latest`, result.artifact, {
-      ...opts.registry,
-      ...(opts.jobs ? { jobs: opts.jobs } : {}),
-    });
-    if (settings.sbom !== 'none') {
-      const { buildSboms } = await import('../inspect/sbom/build.js');
-      const insecure = opts.registry?.insecureRegistries;
-      await buildSboms(result, settings.sbom, { files: [], pushedTo: pushed.ref, ...(insecure ? { insecureRegistries: insecure } : {}) });
-    }
+    const sink = registrySink({ target: parseReference(`${repo}/${name}`), tags: ['latest'], ...(opts.registry ? { registry: opts.registry } : {}), ...(opts.jobs ? { jobs: opts.jobs } : {}) });
+    const published = await publishAll(result, [sink]);
+    await attachSboms(result, published, settings.sbom, opts.registry);
+    const pushed = published[0]!;
     const buildInfo = result.platforms[0]?.buildInfo;
-    return { ref: pushed.ref, ...(buildInfo ? { buildInfo } : {}) };
+    return { ref: pushed.path, ...(buildInfo ? { buildInfo } : {}) };
   };
 }

@@ -8,9 +8,10 @@ import type { BuildResult } from '../../gobuild/pipeline.js';
 import { imageDescriptor } from '../../image/model.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { writeFileAtomic } from '../../util/fs.js';
+import type { RegistryOptions } from '../../io/registry/session.js';
 import { attachSbom, binarySbomSubject, sbomFor, type SbomFormat } from './index.js';
 
-export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: string[]; pushedTo?: string; insecureRegistries?: string[] }): Promise<string[]> {
+export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: readonly string[]; pushedTo: readonly string[]; registry?: RegistryOptions }): Promise<string[]> {
   const written: string[] = [];
   for (const x of result.platforms) {
     const subject = await binarySbomSubject(x.binary, { name: result.tags[0] ?? result.binaryPath, image: x.image, pathInImage: result.binaryPath });
@@ -21,8 +22,8 @@ export async function buildSboms(result: BuildResult, format: SbomFormat, o: { f
       await writeFileAtomic(path, text);
       written.push(path);
     }
-    if (o.pushedTo) {
-      const r = await attachSbom(o.pushedTo, imageDescriptor(x.image), text, format, o.insecureRegistries ? { insecureRegistries: o.insecureRegistries } : {});
+    for (const ref of o.pushedTo) {
+      const r = await attachSbom(ref, imageDescriptor(x.image), text, format, o.registry);
       written.push(r.ref);
     }
   }

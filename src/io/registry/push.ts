@@ -9,7 +9,7 @@ import { canonicalJson } from '../../oci/json.js';
 import { digestHex, sha256 } from '../../oci/digest.js';
 import { toReference, type Reference } from '../../oci/reference.js';
 import type { Descriptor, Index, Manifest } from '../../oci/types.js';
-import { imagesOf, rawManifestOf, type Artifact } from '../../image/model.js';
+import { artifactBlobs, rawManifestOf, type Artifact } from '../../image/model.js';
 import { GoscratchError } from '../../util/errors.js';
 import { RegistrySession, type RegistryOptions } from './session.js';
 import { Repository } from './repository.js';
@@ -54,17 +54,12 @@ export async function pushArtifact(ref: string | Reference, artifact: Artifact, 
   for (const t of tags) target.withTag(t); // rejects an invalid tag before anything is uploaded
   const repo = new Repository(new RegistrySession(target.registry, opts), target.repository, true);
 
-  const blobs = new Map<string, { blob: Blob; mountFrom: string[] }>();
-  for (const img of imagesOf(artifact)) {
-    blobs.set(img.manifest.config.digest, { blob: bufferBlob(img.rawConfig), mountFrom: [] });
-    for (const layer of img.layers) {
-      if (blobs.has(layer.digest)) continue;
-      const from = originOf(layer.digest, target.registry);
-      blobs.set(layer.digest, { blob: layer, mountFrom: from });
-    }
-  }
+  const blobs = artifactBlobs(artifact).flatMap((b) => {
+    if (b.kind === 'layer') return [{ blob: b.layer as Blob, mountFrom: originOf(b.digest, target.registry) }];
+    return b.kind === 'config' ? [{ blob: bufferBlob(b.bytes), mountFrom: [] }] : [];
+  });
   const outcomes: Record<string, BlobOutcome> = {};
-  await mapLimit([...blobs.values()], opts.jobs ?? 4, async ({ blob, mountFrom }) => {
+  await mapLimit(blobs, opts.jobs ?? 4, async ({ blob, mountFrom }) => {
     const upload: UploadOptions = { mountFrom };
     if (opts.chunkThreshold !== undefined) upload.chunkThreshold = opts.chunkThreshold;
     if (opts.chunkSize !== undefined) upload.chunkSize = opts.chunkSize;
@@ -73,9 +68,8 @@ export async function pushArtifact(ref: string | Reference, artifact: Artifact, 
     rememberOrigin(blob.digest, target.registry, target.repository);
   });
 
-  if (artifact.kind === 'index') {
-    for (const img of artifact.images) await putManifest(repo, img.digest, img.rawManifest, img.manifest.mediaType);
-  }
+  // Image manifests of an index go up by digest before the index that lists them.
+  for (const b of artifactBlobs(artifact)) if (b.kind === 'manifest' && artifact.kind === 'index') await putManifest(repo, b.digest, b.bytes, b.mediaType);
   const mediaType = artifact.kind === 'index' ? artifact.index.mediaType : artifact.manifest.mediaType;
   const bytes = rawManifestOf(artifact);
   if (tags.length === 0) await putManifest(repo, digest, bytes, mediaType);
