@@ -7,14 +7,20 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import pc from 'picocolors';
 import { ExitCode, describeFailure, exitCodeOf } from './cli/errors.js';
-import { isInteractive } from './cli/ui/log.js';
+import { configureLog, isInteractive } from './cli/ui/log.js';
 import { VERSION } from './version.js';
 
 const program = new Command('goscratch')
   .description('Ship Go services in minimal, non-root FROM-scratch OCI images, and keep Dockerfiles honest.')
   .version(VERSION)
+  .option('--debug', 'log every registry request (never credentials) and show stack traces (also GOSCRATCH_DEBUG=1)')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .hook('preAction', () => configureLog({ debug: debugging() }));
+
+function debugging(): boolean {
+  return Boolean(program.opts().debug || process.env.GOSCRATCH_DEBUG);
+}
 
 // Each command's module (and what it imports) loads only when that command runs, so
 // `goscratch lint` does not pay for the registry client or the build pipeline.
@@ -31,11 +37,11 @@ const commands: Record<string, () => Promise<CommandUnknownOpts>> = {
   resolve: async () => (await import('./cli/resolve.js')).resolveCommand(),
   apply: async () => (await import('./cli/apply.js')).applyCommand(),
 };
-const requested = process.argv[2];
-const versionOnly = requested === '--version' || requested === '-V';
+const versionOnly = process.argv[2] === '--version' || process.argv[2] === '-V';
+const requested = process.argv.slice(2).find((a) => !a.startsWith('-'));
 const load = versionOnly ? [] : requested && Object.hasOwn(commands, requested) ? [commands[requested]!] : Object.values(commands);
 // Usage errors in a command (unknown flag, bad choice, missing argument) exit 2, as documented.
-for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c.exitOverride());
+for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c.exitOverride().configureHelp({ showGlobalOptions: true }));
 
 process.on('SIGINT', () => process.exit(ExitCode.interrupted));
 process.on('SIGTERM', () => process.exit(ExitCode.interrupted));
@@ -47,6 +53,6 @@ try {
     process.exit(e.exitCode === 0 ? 0 : ExitCode.usage);
   }
   const prefix = isInteractive() ? pc.red('error: ') : 'error: ';
-  process.stderr.write(prefix + describeFailure(e, Boolean(process.env.GOSCRATCH_DEBUG)) + '\n');
+  process.stderr.write(prefix + describeFailure(e, debugging()) + '\n');
   process.exit(exitCodeOf(e));
 }

@@ -14,9 +14,8 @@ export function loginCommand(): CommandUnknownOpts {
     .option('--password-stdin', 'read the password (or token) from stdin')
     .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
-    .option('--debug', 'log every registry request (never credentials)')
     .action(async (host, o) => {
-      configureLog({ quiet: Boolean(o.json), debug: Boolean(o.debug) });
+      configureLog({ quiet: Boolean(o.json) });
       if (!o.passwordStdin) {
         throw new UsageError('give the password on stdin with --password-stdin (e.g. `echo "$TOKEN" | goscratch login HOST -u USER --password-stdin`), so it stays out of the shell history');
       }

@@ -25,9 +25,8 @@ export function pullCommand(): CommandUnknownOpts {
     .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print only the digest')
-    .option('--debug', 'log every registry request (never credentials)')
     .action(async (ref, dest, o) => {
-      configureLog({ quiet: Boolean(o.quiet || o.json), debug: Boolean(o.debug) });
+      configureLog({ quiet: Boolean(o.quiet || o.json) });
       const source = parseReference(ref);
       const platform = o.platform ? parsePlatform(o.platform) : undefined;
       const format: Format = o.format ?? (/\.tar$/i.test(dest) ? 'tarball' : 'oci-layout');

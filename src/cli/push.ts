@@ -17,9 +17,8 @@ export function pushCommand(): CommandUnknownOpts {
     .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print only the pushed reference')
-    .option('--debug', 'log every registry request (never credentials)')
     .action(async (src, ref, o) => {
-      configureLog({ quiet: Boolean(o.quiet || o.json), debug: Boolean(o.debug) });
+      configureLog({ quiet: Boolean(o.quiet || o.json) });
       const target = parseReference(ref);
       const artifact = await openArtifact(src);
       const progress = createProgress();

@@ -129,7 +129,7 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
 
   test('apply pipes the resolved manifests to kubectl apply -f -, with the arguments after --', { timeout: 120_000 }, async () => {
     const bin = join(dir, 'bin');
-    await writeModule(bin, { kubectl: `#!/bin/sh\necho "$@" > ${dir}/kubectl.args\ncat > ${dir}/kubectl.stdin\n` }, 'unused');
+    await writeModule(bin, { kubectl: `#!/bin/sh\necho "$@" > ${dir}/kubectl.args\ncat > ${dir}/kubectl.stdin\necho deployment.apps/hello configured\n` }, 'unused');
     await chmod(join(bin, 'kubectl'), 0o755);
     const env = { PATH: `${bin}:${process.env.PATH ?? ''}` };
     const r = await goscratch(['apply', '-f', join(dir, 'app.yaml'), '--push-to', `${reg.host}/team`, '--', '--dry-run=client', '-n', 'prod'], { cwd: mod, env });
@@ -138,6 +138,15 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
     const piped = await readFile(join(dir, 'kubectl.stdin'), 'utf8');
     assert.match(piped, REF(reg.host, 'hello'));
     assert.match(piped, /name: GOMEMLIMIT\n {10}value: "230MiB"/);
+    assert.match(r.stdout, /^deployment\.apps\/hello configured$/m);
+
+    // --json: stdout is goscratch's summary alone; kubectl's own lines move to stderr.
+    const j = await goscratch(['apply', '--json', '-f', join(dir, 'app.yaml'), '--push-to', `${reg.host}/team`], { cwd: mod, env });
+    assert.equal(j.code, 0, j.stderr);
+    const summary = JSON.parse(j.stdout) as { images: Array<{ package: string; ref: string }>; applied: boolean };
+    assert.equal(summary.applied, true);
+    assert.ok(summary.images.some((i) => REF(reg.host, 'hello').test(i.ref)), j.stdout);
+    assert.match(j.stderr, /^deployment\.apps\/hello configured$/m);
 
     const missing = await goscratch(['apply', '-f', join(dir, 'app.yaml'), '--push-to', `${reg.host}/team`], { cwd: mod, env: { PATH: '/nonexistent', GOSCRATCH_GO: toolPath('go') } });
     assert.equal(missing.code, 1);

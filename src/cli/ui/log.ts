@@ -15,9 +15,14 @@ export const isInteractive = (): boolean => Boolean(process.stderr.isTTY) && !pr
 let quiet = false;
 let debug = false;
 
+/** Sets what is given; `--debug` (a global option) is set once, before the command's own settings. */
 export function configureLog(opts: { quiet?: boolean; debug?: boolean }): void {
-  quiet = Boolean(opts.quiet);
-  debug = Boolean(opts.debug);
+  if (opts.quiet !== undefined) quiet = opts.quiet;
+  if (opts.debug !== undefined) debug = opts.debug;
+}
+
+export function isDebug(): boolean {
+  return debug;
 }
 
 export const log: Logger = {
