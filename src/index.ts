@@ -10,8 +10,12 @@ export { DEFAULT_USER, baseEntries, groupText, passwdText, type AppUser } from '
 export { readLayout, writeLayout } from './io/layout.js';
 export { readArchive, writeArchive } from './io/archive.js';
 export { openArtifact, openSource, selectImages, type Source } from './io/source.js';
-export { pushArtifact, pushReferrer } from './io/registry/push.js';
-export { pullArtifact } from './io/registry/pull.js';
+export { pushArtifact, pushReferrer, type PushOptions, type PushResult } from './io/registry/push.js';
+export { pullArtifact, pullIntoLayout, type PullOptions } from './io/registry/pull.js';
+export type { RegistryOptions } from './io/registry/session.js';
+export { findEngine, loadIntoEngine, type Engine } from './io/engine.js';
+export { archiveSink, engineSink, layoutSink, registrySink, type Published, type Sink } from './publish/sinks.js';
+export { attachSboms, checkSinks, publishAll } from './publish/publish.js';
 export { parseReference, Reference } from './oci/reference.js';
 export { MediaType } from './oci/mediatypes.js';
 export { formatPlatform, parsePlatform } from './oci/platform.js';
