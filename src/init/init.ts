@@ -74,7 +74,6 @@ export async function planInit(dir: string, opts: InitOptions = {}): Promise<{ p
     package: pkg,
     packageFrom: from,
     binary,
-    image: binary.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'),
     ...(port === undefined ? {} : { port, portFrom: portFrom! }),
     hasGoSum: await isFile(join(dir, 'go.sum')),
     vendor: await hasVendor(dir),

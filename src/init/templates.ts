@@ -13,19 +13,17 @@ export interface InitPlan {
   builderImage: string;
   /** Main package, `./`-relative (`.`, `./cmd/api`). */
   package: string;
-  /** Why this package: `--main`, `goscratch.yaml`, `the module root`, `the only one`, `named after the module`. */
-  packageFrom: string;
+  /** Why this package: `--main`, goscratch.yaml's main, the module root, the only one, the one named after the module. */
+  packageFrom?: string;
   /** Binary name; the image holds it at /usr/local/bin/<binary>, as `goscratch build` does. */
   binary: string;
-  /** Image name for the Makefile and the docker command line: the binary name as a valid repository name. */
-  image: string;
   port?: number;
   /** Where the port was found (`main.go:12: default of "port"`) or `--port`. */
   portFrom?: string;
   /** Whether go.sum exists (a module without dependencies has none). */
   hasGoSum: boolean;
   /** Whether vendor/modules.txt exists: the build then uses vendor/ and downloads nothing. */
-  vendor: boolean;
+  vendor?: boolean;
   platforms: string[];
   user: string;
   uid: number;
@@ -38,6 +36,9 @@ export const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 export const MAKE_FRAGMENT = 'goscratch.mk';
 
 export const binaryPath = (p: InitPlan): string => `/usr/local/bin/${p.binary}`;
+
+/** The image name for the docker command line and goscratch.mk: the binary name as a valid repository name. */
+export const imageName = (p: InitPlan): string => p.binary.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
 
 /** `go build` flags shared by the Dockerfile and the Makefile's build target. */
 const goBuildFlags = (p: InitPlan): string => `${p.vendor ? '-mod=vendor ' : ''}-trimpath -ldflags="-s -w" -tags timetzdata`;
@@ -59,7 +60,7 @@ export function dockerfile(p: InitPlan): string {
         ? [`# Above 1024: not every runtime lets a non-root user bind a low port.`, `EXPOSE ${p.port}`]
         : [`# The app's default port; below 1024, which not every runtime lets a non-root user bind: prefer one above 1024.`, `EXPOSE ${p.port}`];
   return [
-    `# Written by goscratch init. Build: docker buildx build --platform ${p.platforms.join(',')} -t ${p.image} .`,
+    `# Written by goscratch init. Build: docker buildx build --platform ${p.platforms.join(',')} -t ${imageName(p)} .`,
     `# Pinned to the Go release go.mod asks for; override with --build-arg BUILDER_IMAGE=<image>.`,
     `ARG BUILDER_IMAGE=${p.builderImage}`,
     ``,
@@ -135,12 +136,12 @@ export function makeFragment(p: InitPlan): string {
   return [
     `# goscratch's image targets for ${p.module}, written by goscratch init.`,
     `# Include it from the project's Makefile (include ${MAKE_FRAGMENT}) or run it alone (make -f ${MAKE_FRAGMENT} image).`,
-    `# Variables can be set per run: make image-push GOSCRATCH_IMAGE=registry.example.com/team/${p.image} GOSCRATCH_TAG=v1.0.0`,
+    `# Variables can be set per run: make image-push GOSCRATCH_IMAGE=registry.example.com/team/${imageName(p)} GOSCRATCH_TAG=v1.0.0`,
     `# goscratch from PATH, or as given (GOSCRATCH=node_modules/.bin/goscratch); never through npx,`,
     `# which fetches whatever package has that name from the registry when none is installed.`,
     `GOSCRATCH ?= goscratch`,
     `GOSCRATCH_MAIN ?= ${p.package}`,
-    `GOSCRATCH_IMAGE ?= ${p.image}`,
+    `GOSCRATCH_IMAGE ?= ${imageName(p)}`,
     `GOSCRATCH_TAG ?= latest`,
     `GOSCRATCH_PLATFORMS ?= ${p.platforms.join(',')}`,
     `DOCKER ?= docker`,

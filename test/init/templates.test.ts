@@ -11,7 +11,6 @@ const plan = (over: Partial<InitPlan> = {}): InitPlan => ({
   package: './cmd/api',
   packageFrom: '--main',
   binary: 'api',
-  image: 'api',
   port: 8080,
   portFrom: '--port',
   hasGoSum: true,
