@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { initProject } from '../init/init.js';
 import { UsageError } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
@@ -38,9 +38,15 @@ export function initCommand(): Command<[string | undefined]> {
       } else {
         const port = plan.port === undefined ? 'no port found (--port sets one)' : `port ${plan.port} (${plan.portFrom})`;
         log.info(`${plan.module}: main package ${plan.package} (${plan.packageFrom}), Go ${plan.goVersion}, builder ${plan.builderImage}, ${port}${plan.vendor ? ', vendored modules' : ''}`);
-        for (const f of r.files) log.info(`wrote ${relative(process.cwd(), f) || f}`);
-        for (const k of r.kept) log.info(`kept ${relative(process.cwd(), join(root, k.file)) || k.file}: ${k.note}`);
+        for (const f of r.files) log.info(`wrote ${shown(f)}`);
+        for (const k of r.kept) log.info(`kept ${shown(join(root, k.file))}: ${k.note}`);
       }
       for (const w of r.warnings) log.warn(w);
     });
+}
+
+/** A path relative to the working directory when it is below it, else absolute. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
