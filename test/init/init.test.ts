@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeModule } from '../helpers/fixtures.js';
 import type { TestContext } from 'node:test';
 import { initProject, planInit } from '../../src/init/init.js';
 import { InputError, UsageError } from '../../src/util/errors.js';
@@ -13,11 +14,7 @@ const MAIN = 'package main\n\nfunc main() {}\n';
 async function module(t: TestContext, files: Record<string, string>, modulePath = 'example.com/app'): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'goscratch-init-'));
   t.after(() => rm(root, { recursive: true, force: true }));
-  for (const [p, text] of Object.entries({ 'go.mod': `module ${modulePath}\n\ngo 1.21\ntoolchain go1.23.2\n`, ...files })) {
-    await mkdir(dirname(join(root, p)), { recursive: true });
-    await writeFile(join(root, p), text);
-  }
-  return root;
+  return writeModule(root, { 'go.mod': `module ${modulePath}\n\ngo 1.21\ntoolchain go1.23.2\n`, ...files });
 }
 
 test('the main package: --main, then goscratch.yaml, then the module root, then the only one, then the one named after the module', async (t) => {

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeModule } from '../helpers/fixtures.js';
 import { imports, tokenize } from '../../src/init/gosource.js';
 import { bestPort, detectPort, portHits } from '../../src/init/ports.js';
 
@@ -62,18 +63,8 @@ test('the service port beats side channels and constants; a host-qualified liter
   assert.equal(port(main('\thttp.ListenAndServe(":8443", nil)', 'const port = 1234')), 8443);
 });
 
-async function tree(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'goscratch-ports-'));
-  for (const [p, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, p)), { recursive: true });
-    await writeFile(join(root, p), text);
-  }
-  return root;
-}
-
 test('detectPort: the main package first, else the module packages it imports, never vendor or other modules', async (t) => {
-  const root = await tree({
-    'go.mod': 'module example.com/svc\n\ngo 1.22\n',
+  const root = await writeModule(await mkdtemp(join(tmpdir(), 'goscratch-ports-')), {
     'cmd/svc/main.go': 'package main\n\nimport (\n\t"example.com/svc/internal/server"\n\t"example.com/other/lib"\n)\n\nfunc main() { server.Run() }\n',
     'cmd/own/main.go': 'package main\n\nimport "example.com/svc/internal/server"\n\nconst port = 7000\n\nfunc main() { server.Run() }\n',
     'cmd/none/main.go': 'package main\n\nimport "example.com/other/lib"\n\nfunc main() {}\n',
@@ -81,7 +72,7 @@ test('detectPort: the main package first, else the module packages it imports, n
     'internal/server/server_test.go': 'package server\n\nconst port = 1111\n',
     'internal/config/config.go': 'package config\n\nimport "flag"\n\nvar Port = flag.Int("port", 8888, "listen port")\nvar MetricsPort = flag.Int("metrics-port", 9102, "")\n',
     'vendor/example.com/other/lib/lib.go': 'package lib\n\nconst port = 2222\n',
-  });
+  }, 'example.com/svc');
   t.after(() => rm(root, { recursive: true, force: true }));
   const svc = await detectPort(root, 'example.com/svc', './cmd/svc');
   assert.deepEqual(svc.best, { port: 8888, at: 'internal/config/config.go:5', why: 'default of "port"', rank: 0 });
