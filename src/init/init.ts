@@ -115,7 +115,7 @@ export async function initProject(dir: string, opts: InitOptions = {}): Promise<
   for (const t of targets) {
     const kind = await pathKind(join(dir, t.name));
     if (kind === 'absent') write.push(t);
-    else if (!opts.force) result.kept.push({ file: t.name, note: await keptNote(dir, t.name, plan, result) });
+    else if (!opts.force) result.kept.push({ file: t.name, note: await keptNote(dir, t.name, kind, plan, result) });
     else if (kind === 'file') write.push(t);
     else throw new InputError(`${join(dir, t.name)} is not a regular file (${kind}): init replaces only regular files; move it away first`, { input: join(dir, t.name) });
   }
@@ -148,20 +148,21 @@ async function makefileNote(dir: string, name: string, result: InitResult): Prom
   return `left as is; goscratch's targets are in ${MAKE_FRAGMENT}: add the line "include ${MAKE_FRAGMENT}" at its end, or run make -f ${MAKE_FRAGMENT} image`;
 }
 
-async function keptNote(dir: string, name: string, plan: InitPlan, result: InitResult): Promise<string> {
+async function keptNote(dir: string, name: string, kind: string, plan: InitPlan, result: InitResult): Promise<string> {
+  const force = kind === 'file' ? '; --force replaces it' : ` (${kind === 'symlink' ? 'a symlink' : 'not a regular file'}: --force does not replace it)`;
   const text = await projectText(dir, name);
   if (name === 'Dockerfile') {
-    if (text === undefined) return 'left as is (not a regular file of at most 1 MiB, so not linted)';
+    if (text === undefined) return `left as is, not linted${kind === 'file' ? ' (larger than 1 MiB)' : ''}${force}`;
     const { lintText } = await import('../lint/engine.js');
     result.dockerfileLint = lintSummary(lintText(text, name));
-    return `left as is; goscratch lint finds ${describeLint(result.dockerfileLint)} in it (goscratch lint ${name}); --force replaces it`;
+    return `left as is; goscratch lint finds ${describeLint(result.dockerfileLint)} in it (goscratch lint ${name})${force}`;
   }
   if (name === '.dockerignore' && text !== undefined) {
     if (plan.vendor && ignoresVendor(text)) result.warnings.push('.dockerignore leaves out vendor/, which the module builds from: remove that line, or the Dockerfile build fails');
     const missing = missingIgnores(text, dockerignore());
-    if (missing.length) return `left as is; it does not exclude ${missing.join(', ')} (consider adding them, .git and .env above all); --force replaces it`;
+    if (missing.length) return `left as is; it does not exclude ${missing.join(', ')} (consider adding them, .git and .env above all)${force}`;
   }
-  return 'left as is; --force replaces it';
+  return `left as is${force}`;
 }
 
 async function choosePackage(dir: string, modulePath: string, wanted: string | undefined): Promise<{ pkg: string; from: string }> {
