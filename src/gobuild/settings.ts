@@ -154,7 +154,8 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
     platforms,
     tags: flags.tag?.length ? flags.tag : (config.tags ?? []),
     ldflags,
-    goTags: flags.tags ?? build.tags ?? [],
+    // timetzdata by default: scratch has no zoneinfo, so time.LoadLocation needs the embedded copy (~450 KB), as in init's Dockerfile.
+    goTags: flags.tags ?? build.tags ?? ['timetzdata'],
     goFlags: build.flags ?? [],
     goEnv: build.env ?? [],
     user,

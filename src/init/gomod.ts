@@ -2,9 +2,16 @@
  * Reads what `goscratch init` needs from a Go module without running Go: the module
  * path and Go version from go.mod, and the main packages under the module root.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { GoscratchError } from '../util/errors.js';
+import { GoscratchError, InputError } from '../util/errors.js';
+import { isFile, readSmallFile } from './files.js';
+
+const MAX_GO_MOD = 1 << 20;
+// A package clause comes after at most a licence header and build constraints.
+const MAX_HEADER = 64 << 10;
+// Larger Go files are generated data (embedded assets, tables), not where ports are set.
+const MAX_GO_FILE = 4 << 20;
 
 export interface GoMod {
   module: string;
@@ -21,7 +28,7 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
   let toolchain: string | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\/\/.*$/, '').trim();
-    const m = /^(module|go|toolchain)\s+(\S+)$/.exec(line);
+    const m = /^(module|go|toolchain)\s+("(?:[^"\\]|\\.)*"|\S+)$/.exec(line);
     if (!m) continue;
     const value = m[2]!.replace(/^"(.*)"$/, '$1');
     if (m[1] === 'module') module = value;
@@ -35,12 +42,8 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
 
 export async function readGoMod(dir: string): Promise<GoMod> {
   const file = join(dir, 'go.mod');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new GoscratchError(`no go.mod in ${dir}: run goscratch init in a Go module root (or create one with \`go mod init\`)`);
-  }
+  const text = await readSmallFile(file, MAX_GO_MOD);
+  if (text === undefined) throw new GoscratchError(`no go.mod in ${dir}: run goscratch init in a Go module root (or create one with \`go mod init\`)`);
   return parseGoMod(text, file);
 }
 
@@ -71,9 +74,9 @@ export async function findMainPackages(root: string): Promise<string[]> {
   async function walk(rel: string): Promise<void> {
     const entries = await readdir(join(root, rel), { withFileTypes: true });
     if (rel !== '' && entries.some((e) => e.isFile() && e.name === 'go.mod')) return;
-    const goFiles = entries.filter((e) => e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go'));
+    const goFiles = entries.filter((e) => e.isFile() && isGoSource(e.name));
     for (const f of goFiles) {
-      if (isMainFile(await readFile(join(root, rel, f.name), 'utf8'))) {
+      if (isMainFile((await readSmallFile(join(root, rel, f.name), MAX_HEADER, { head: true })) ?? '')) {
         found.push(rel === '' ? '.' : './' + rel);
         break;
       }
@@ -86,12 +89,12 @@ export async function findMainPackages(root: string): Promise<string[]> {
   return found.sort();
 }
 
+/** True for a file marked `//go:build ignore` (only the header before the package clause holds constraints). */
+const isIgnored = (source: string): boolean => /^\/\/go:build\s+ignore\b/m.test(source.split(/^package\s/m)[0] ?? '');
+
 /** True for a file in package main that is not excluded with `//go:build ignore`. */
 export function isMainFile(source: string): boolean {
-  // Only the header before the package clause can hold build constraints.
-  const header = source.split(/^package\s/m)[0] ?? '';
-  if (/^\/\/go:build\s+ignore\b/m.test(header)) return false;
-  return /^package\s+main\b/m.test(stripComments(source));
+  return !isIgnored(source) && /^package\s+main\b/m.test(stripComments(source));
 }
 
 function stripComments(source: string): string {
@@ -103,14 +106,50 @@ export function importPath(modulePath: string, pkg: string): string {
   return pkg === '.' ? modulePath : `${modulePath}/${pkg.replace(/^\.\//, '')}`;
 }
 
-/** A port the main package listens on, from a literal like ":9292" in its sources. */
-export async function detectPort(root: string, pkg: string): Promise<number | undefined> {
-  const dir = join(root, pkg);
-  const files = (await readdir(dir)).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort();
-  for (const name of files) {
-    const src = stripComments(await readFile(join(dir, name), 'utf8'));
-    const m = /"(?:[\w.-]*|\[[\w:]*\]):(\d{2,5})"/.exec(src);
-    if (m && Number(m[1]) > 0 && Number(m[1]) < 65536) return Number(m[1]);
+const isGoSource = (name: string): boolean => name.endsWith('.go') && !name.endsWith('_test.go');
+
+/**
+ * The non-test Go files of the package in `root/rel`, each with its text (files larger
+ * than MAX_GO_FILE and files marked `//go:build ignore` are left out), sorted by name.
+ */
+export async function goSources(root: string, rel: string): Promise<Array<{ name: string; text: string }>> {
+  const dir = join(root, rel);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const out = [];
+  for (const e of entries.filter((x) => x.isFile() && isGoSource(x.name)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const text = await readSmallFile(join(dir, e.name), MAX_GO_FILE).catch(() => undefined);
+    if (text !== undefined && !isIgnored(text)) out.push({ name: e.name, text });
   }
-  return undefined;
+  return out;
+}
+
+/** Whether the module vendors its dependencies (the go command then builds from vendor/). */
+export async function hasVendor(root: string): Promise<boolean> {
+  return isFile(join(root, 'vendor', 'modules.txt'));
+}
+
+// What the go command accepts in an import path element (golang.org/x/mod/module), minus
+// a leading '~' or '+', which it refuses for directories, and a trailing dot. Every name
+// init writes into a Makefile, a Dockerfile or a shell command is made of these
+// characters, so none of them needs quoting for make, sh or the Dockerfile parser.
+const SAFE_ELEMENT = /^[A-Za-z0-9_][A-Za-z0-9._~+-]*(?<!\.)$/;
+
+/** The first element of a module path or `./`-relative package path that is not safe (see above). */
+export function unsafeElement(path: string): string | undefined {
+  const rel = path === '.' ? '' : path.replace(/^\.\//, '');
+  return (rel === '' ? [] : rel.split('/')).find((e) => !SAFE_ELEMENT.test(e));
+}
+
+/**
+ * Refuses a module path or `./`-relative package path that go build would refuse, or that
+ * is not safe to write unquoted into the generated files.
+ */
+export function checkGoPath(path: string, what: string, hint: string): void {
+  const bad = unsafeElement(path);
+  if (bad !== undefined) {
+    throw new InputError(
+      `${what} ${JSON.stringify(path)} has the element ${JSON.stringify(bad)}, which is not a Go import path element init can write: it writes only names made of letters, digits and . _ ~ + - (not first, and no trailing dot)`,
+      { input: path, hint },
+    );
+  }
 }

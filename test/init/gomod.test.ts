@@ -1,11 +1,12 @@
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { binaryName } from '../../src/gobuild/pipeline.js';
-import { detectPort, findMainPackages, goMinorVersion, importPath, isMainFile, parseGoMod } from '../../src/init/gomod.js';
-import { GoscratchError } from '../../src/util/errors.js';
+import { checkGoPath, findMainPackages, goMinorVersion, goSources, hasVendor, importPath, isMainFile, parseGoMod, readGoMod, unsafeElement } from '../../src/init/gomod.js';
+import { GoscratchError, InputError } from '../../src/util/errors.js';
 
 test('parseGoMod reads module, go and toolchain lines, ignoring comments and blocks', () => {
   const mod = parseGoMod(['// a comment', 'module "example.com/app/v2" // quoted', '', 'go 1.22.3', 'toolchain go1.23.4', 'require (', '\tgolang.org/x/net v0.1.0', ')'].join('\n'));
@@ -66,14 +67,44 @@ test('findMainPackages walks the module, skipping testdata, vendor, hidden dirs,
   assert.deepEqual(await findMainPackages(root), ['./cmd/api', './cmd/worker']);
 });
 
-test('detectPort finds a listen address literal in the main package, ignoring comments', async (t) => {
+test('checkGoPath refuses what go build refuses and anything make, sh or a Dockerfile would read as syntax', () => {
+  for (const ok of ['.', './cmd/api', './cmd/api-v2', './tools/a.b_c~d+e', 'example.com/app/v2', 'gopkg.in/yaml.v3']) {
+    assert.equal(unsafeElement(ok), undefined, ok);
+    checkGoPath(ok, 'x', 'h');
+  }
+  for (const bad of ['./x;touch P;#', './a b', './a$b', './a\nRUN touch /P', './a`id`', "./a'b", './a"b', './-x', './~x', './x.', 'example.com//app', 'example.com/a\\nb', './a#b']) {
+    assert.notEqual(unsafeElement(bad), undefined, bad);
+    assert.throws(() => checkGoPath(bad, 'the main package', 'rename its directory'), (e: unknown) => e instanceof InputError && e.hint === 'rename its directory' && e.message.includes(JSON.stringify(bad)), bad);
+  }
+});
+
+test('hasVendor needs vendor/modules.txt as a file; goSources leaves out tests, ignored and oversized files', async (t) => {
   const root = await tree({
-    'a/main.go': 'package main\n// listens on ":1234" in old versions\nfunc main() { addr := ":9292"; _ = addr }\n',
-    'b/main.go': 'package main\nfunc main() { http.ListenAndServe("127.0.0.1:8080", nil) }\n',
-    'c/main.go': 'package main\nfunc main() {}\n',
+    'go.mod': 'module example.com/app\n',
+    'vendor/example.com/x/x.go': 'package x\n',
+    'a/main.go': 'package main\n',
+    'a/b.go': 'package main\n',
+    'a/main_test.go': 'package main\n',
+    'a/gen.go': '//go:build ignore\n\npackage main\n',
+    'a/big.go': 'package main\n// ' + 'x'.repeat(5 << 20) + '\n',
   });
   t.after(() => rm(root, { recursive: true, force: true }));
-  assert.equal(await detectPort(root, './a'), 9292);
-  assert.equal(await detectPort(root, './b'), 8080);
-  assert.equal(await detectPort(root, './c'), undefined);
+  assert.equal(await hasVendor(root), false);
+  await mkdir(join(root, 'vendor/modules.txt'));
+  assert.equal(await hasVendor(root), false);
+  await rm(join(root, 'vendor/modules.txt'), { recursive: true });
+  await writeFile(join(root, 'vendor/modules.txt'), '# example.com/x v1.0.0\n## explicit\nexample.com/x\n');
+  assert.equal(await hasVendor(root), true);
+  assert.deepEqual((await goSources(root, 'a')).map((f) => f.name), ['b.go', 'main.go']);
+  assert.deepEqual(await goSources(root, 'nope'), []);
+});
+
+test('readGoMod reads only a small regular file: a FIFO named go.mod neither hangs nor is read', { timeout: 10_000 }, async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'goscratch-gomod-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  execFileSync('mkfifo', [join(root, 'go.mod')]);
+  await assert.rejects(readGoMod(root), (e: unknown) => e instanceof InputError && /not a regular file/.test(e.message));
+  await rm(join(root, 'go.mod'));
+  await writeFile(join(root, 'go.mod'), 'module m\n' + '//'.repeat(1 << 20));
+  await assert.rejects(readGoMod(root), /more than the 1048576 init reads/);
 });

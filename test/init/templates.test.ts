@@ -1,22 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
-import { initProject, planInit } from '../../src/init/init.js';
-import { configFile, dockerfile, makefile, type InitPlan } from '../../src/init/templates.js';
+import { configFile, dockerfile, makeFragment, makefile, type InitPlan } from '../../src/init/templates.js';
 import { lintText } from '../../src/lint/engine.js';
-import { GoscratchError } from '../../src/util/errors.js';
 
 const plan = (over: Partial<InitPlan> = {}): InitPlan => ({
   module: 'example.com/app',
   goVersion: '1.22',
   builderImage: 'golang:1.22-alpine',
   package: './cmd/api',
+  packageFrom: '--main',
   binary: 'api',
   port: 8080,
+  portFrom: '--port',
   hasGoSum: true,
+  vendor: false,
   platforms: ['linux/amd64', 'linux/arm64'],
   user: 'appuser',
   uid: 10001,
@@ -25,7 +23,7 @@ const plan = (over: Partial<InitPlan> = {}): InitPlan => ({
 
 const instructions = (df: string): string[] => df.split('\n').filter((l) => /^[A-Z]+ /.test(l));
 
-test('Dockerfile: pinned ARG-able builder, modules before sources, static cross-build, numeric user, exec form', () => {
+test('Dockerfile: pinned ARG-able builder, modules before sources, static cross-build with tzdata, numeric user, exec form', () => {
   const df = dockerfile(plan());
   const ins = instructions(df);
   assert.equal(ins[0], 'ARG BUILDER_IMAGE=golang:1.22-alpine');
@@ -59,51 +57,46 @@ test('Dockerfile: go.mod alone without go.sum, no EXPOSE without a port', () => 
   assert.doesNotMatch(df, /EXPOSE/);
 });
 
-test('every generated Dockerfile variant lints with zero findings', () => {
-  for (const p of [plan(), plan({ hasGoSum: false }), plan({ package: '.', binary: 'app', port: undefined }), plan({ builderImage: 'registry.example.com/go:1.23' })]) {
-    assert.deepEqual(lintText(dockerfile(p), 'Dockerfile'), [], dockerfile(p));
-  }
+test('Dockerfile for a vendored module: no module download, -mod=vendor, sources (vendor/ included) copied', () => {
+  const df = dockerfile(plan({ vendor: true }));
+  assert.doesNotMatch(df, /go mod download|go mod verify|COPY go\.mod/);
+  assert.match(df, /^# vendor\/ comes with the sources.*\nCOPY \. \.$/m);
+  assert.match(df, /^RUN --mount=type=cache,target=\/go\/pkg\/mod --mount=type=cache,target=\/root\/\.cache\/go-build \\\n.*\n\s+go build -mod=vendor -trimpath -ldflags="-s -w" -tags timetzdata -o \/out\/api \.\/cmd\/api$/m);
 });
 
-test('Makefile: every target, recipes indented with tabs, overridable variables', () => {
-  const mk = makefile(plan());
-  for (const target of ['build', 'image', 'docker', 'push', 'lint', 'test', 'clean']) assert.match(mk, new RegExp(`^${target}:$`, 'm'));
-  assert.match(mk, /^\.PHONY: build image docker push lint test clean$/m);
-  for (const v of ['NAME ?= api', 'IMAGE ?= $(NAME)', 'TAG ?= latest', 'PLATFORMS ?= linux/amd64,linux/arm64', 'PKG ?= ./cmd/api']) assert.ok(mk.includes(`\n${v}\n`), v);
+test('every generated Dockerfile variant lints with zero findings; a port below 1024 gets exactly GS303', () => {
+  for (const p of [plan(), plan({ hasGoSum: false }), plan({ vendor: true }), plan({ package: '.', binary: 'app', port: undefined }), plan({ builderImage: 'registry.example.com/go:1.23' })]) {
+    assert.deepEqual(lintText(dockerfile(p), 'Dockerfile'), [], dockerfile(p));
+  }
+  const low = dockerfile(plan({ port: 80 }));
+  assert.match(low, /^# The app's default port; below 1024.*\nEXPOSE 80$/m);
+  assert.deepEqual(lintText(low, 'Dockerfile').map((f) => f.rule), ['GS303']);
+});
+
+test('goscratch.mk: GOSCRATCH_ variables, image targets only, goscratch through a variable and never npx', () => {
+  const mk = makeFragment(plan());
+  for (const v of ['GOSCRATCH ?= goscratch', 'GOSCRATCH_MAIN ?= ./cmd/api', 'GOSCRATCH_IMAGE ?= api', 'GOSCRATCH_TAG ?= latest', 'GOSCRATCH_PLATFORMS ?= linux/amd64,linux/arm64', 'DOCKER ?= docker']) {
+    assert.ok(mk.includes(`\n${v}\n`), v);
+  }
+  assert.deepEqual([...mk.matchAll(/^([\w-]+):$/gm)].map((m) => m[1]), ['image', 'image-push', 'image-docker', 'image-lint']);
+  assert.match(mk, /^\.PHONY: image image-push image-docker image-lint$/m);
+  assert.match(mk, /^\t\$\(GOSCRATCH\) build \$\(GOSCRATCH_MAIN\) --platform \$\(GOSCRATCH_PLATFORMS\) --push \$\(GOSCRATCH_IMAGE\):\$\(GOSCRATCH_TAG\)$/m);
+  assert.doesNotMatch(mk.split('\n').filter((l) => !l.startsWith('#')).join('\n'), /npx/);
   const recipes = mk.split('\n').filter((l) => /^\s/.test(l));
-  assert.ok(recipes.length >= 8 && recipes.every((l) => l.startsWith('\t')));
-  assert.match(mk, /^\tCGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o bin\/\$\(NAME\) \$\(PKG\)$/m);
-  assert.match(mk, /^\t\$\(GOSCRATCH\) build \$\(PKG\) --platform \$\(PLATFORMS\) --push \$\(IMAGE\):\$\(TAG\)$/m);
+  assert.ok(recipes.length >= 5 && recipes.every((l) => l.startsWith('\t')));
+});
+
+test('Makefile for a project without one: includes goscratch.mk, builds like the image, tabs only', () => {
+  const mk = makefile(plan());
+  assert.match(mk, /^include goscratch\.mk$/m);
+  for (const target of ['build', 'lint', 'test', 'clean']) assert.match(mk, new RegExp(`^${target}:`, 'm'));
+  assert.match(mk, /^lint: image-lint$/m);
+  assert.match(mk, /^\tCGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -tags timetzdata -o bin\/api \$\(GOSCRATCH_MAIN\)$/m);
+  assert.match(makefile(plan({ vendor: true })), /^\tCGO_ENABLED=0 go build -mod=vendor -trimpath /m);
+  assert.ok(mk.split('\n').filter((l) => /^\s/.test(l)).every((l) => l.startsWith('\t')));
 });
 
 test('goscratch.yaml is valid against the build config schema', () => {
   const cfg = parseConfig(configFile(plan()), 'goscratch.yaml');
   assert.deepEqual(cfg, { main: './cmd/api', platforms: ['linux/amd64', 'linux/arm64'], image: { user: 'appuser', uid: 10001, ports: [8080] } });
-});
-
-test('initProject chooses the package, refuses to overwrite, and writes nothing on refusal', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'goscratch-init-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
-  await writeFile(join(root, 'go.mod'), 'module example.com/app\n\ngo 1.21\ntoolchain go1.23.2\n');
-  for (const d of ['cmd/api', 'cmd/worker']) {
-    await mkdir(join(root, d), { recursive: true });
-    await writeFile(join(root, d, 'main.go'), 'package main\nfunc main() { _ = ":7000" }\n');
-  }
-  await assert.rejects(planInit(root), (e: unknown) => e instanceof GoscratchError && /several main packages \(\.\/cmd\/api, \.\/cmd\/worker\): choose one with --package/.test(e.message));
-  const p = await planInit(root, { package: 'cmd/worker/' });
-  assert.deepEqual([p.package, p.binary, p.goVersion, p.builderImage, p.port, p.hasGoSum], ['./cmd/worker', 'worker', '1.23', 'golang:1.23-alpine', 7000, false]);
-
-  await writeFile(join(root, 'Makefile'), 'keep me\n');
-  await assert.rejects(initProject(root, { package: './cmd/api' }), /Makefile already exists .*nothing was written; use --force/);
-  await assert.rejects(readFile(join(root, 'Dockerfile')));
-  assert.equal(await readFile(join(root, 'Makefile'), 'utf8'), 'keep me\n');
-  const r = await initProject(root, { package: './cmd/api', force: true });
-  assert.equal(r.files.length, 4);
-  assert.match(await readFile(join(root, 'Makefile'), 'utf8'), /^NAME \?= api$/m);
-
-  const empty = await mkdtemp(join(tmpdir(), 'goscratch-init-'));
-  t.after(() => rm(empty, { recursive: true, force: true }));
-  await assert.rejects(planInit(empty), /no go\.mod in .*go mod init/);
-  await writeFile(join(empty, 'go.mod'), 'module example.com/lib\n');
-  await assert.rejects(planInit(empty), /no main package/);
 });
