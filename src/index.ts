@@ -11,7 +11,7 @@ export { readLayout, writeLayout } from './io/layout.js';
 export { readArchive, writeArchive } from './io/archive.js';
 export { openArtifact, openSource, selectImages, type Source } from './io/source.js';
 export { pushArtifact, pushReferrer } from './io/registry/push.js';
-export { pullArtifact } from './io/registry/pull.js';
+export { openRemote, pullIntoLayout } from './io/registry/index.js';
 export { parseReference, Reference } from './oci/reference.js';
 export { MediaType } from './oci/mediatypes.js';
 export { formatPlatform, parsePlatform } from './oci/platform.js';

@@ -126,7 +126,7 @@ export function buildCommand(): CommandUnknownOpts {
       const sboms = sbomFormat === 'none' ? [] : await (await import('../inspect/sbom/build.js')).buildSboms(result, sbomFormat, {
         files: outputs.filter((x) => x.type !== 'registry').map((x) => x.path),
         ...(pushed[0] ? { pushedTo: pushed[0] } : {}),
-        ...(o.insecureRegistry.length ? { insecureRegistries: o.insecureRegistry } : {}),
+        registry: registryOptions(o),
       });
       p.done(`built ${result.tags.join(', ')} for ${result.platforms.map((x) => formatPlatform(x.platform)).join(', ')}`);
       const platforms = result.platforms.map((x) => ({

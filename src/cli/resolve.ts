@@ -6,7 +6,7 @@ import { joinDocuments, resolveManifests, type ResolveResult } from '../k8s/reso
 import type { ManifestFile } from '../k8s/manifest.js';
 import { UsageError } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
-import { collect, positiveNumber, jobsOption, insecureRegistryOption } from './options.js';
+import { collect, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
 
 const MANIFEST = /\.(ya?ml|json)$/;
 
@@ -39,7 +39,7 @@ export async function runResolve(o: ResolvingOptions): Promise<{ result: Resolve
   const resolveImage = buildAndPush({
     ...(o.pushTo ? { repo: o.pushTo } : {}),
     ...(o.platform ? { platform: o.platform } : {}),
-    ...(o.insecureRegistry.length ? { registry: { insecureRegistries: o.insecureRegistry } } : {}),
+    registry: registryOptions(o),
     onStep: (s) => log.info(s),
   });
   const result = await resolveManifests(inputs, {

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { GoscratchError, UsageError } from '../util/errors.js';
-import { insecureRegistryOption } from './options.js';
+import { insecureRegistryOption, registryOptions } from './options.js';
 
 export function sbomCommand(): Command<[string]> {
   return new Command('sbom')
@@ -26,8 +26,8 @@ export function sbomCommand(): Command<[string]> {
         import('../version.js'),
       ]);
       const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
-      const insecure = opts.insecureRegistry.length ? { insecureRegistries: opts.insecureRegistry } : {};
-      const source = await openSource(src, { ...(platform ? { platform } : {}), ...insecure });
+      const registry = registryOptions(opts);
+      const source = await openSource(src, { ...(platform ? { platform } : {}), registry });
       let subject;
       let image;
       if (source.kind === 'binary') {
@@ -55,7 +55,7 @@ export function sbomCommand(): Command<[string]> {
       if (opts.attach) {
         if (source.kind !== 'artifact' || source.via !== 'registry' || !image) throw new UsageError('--attach needs a registry reference (docker://host/name:tag)');
         const { imageDescriptor } = await import('../image/model.js');
-        attached = await sbom.attachSbom(source.name.replace(/^docker:\/\//, ''), imageDescriptor(image), text, opts.format, insecure);
+        attached = await sbom.attachSbom(source.name.replace(/^docker:\/\//, ''), imageDescriptor(image), text, opts.format, registry);
       }
       const { sha256 } = await import('../oci/digest.js');
       const doc = JSON.parse(text) as { packages?: unknown[]; components?: unknown[] };

@@ -39,8 +39,7 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
     });
     if (settings.sbom !== 'none') {
       const { buildSboms } = await import('../inspect/sbom/build.js');
-      const insecure = opts.registry?.insecureRegistries;
-      await buildSboms(result, settings.sbom, { files: [], pushedTo: pushed.ref, ...(insecure ? { insecureRegistries: insecure } : {}) });
+      await buildSboms(result, settings.sbom, { files: [], pushedTo: pushed.ref, ...(opts.registry ? { registry: opts.registry } : {}) });
     }
     const buildInfo = result.platforms[0]?.buildInfo;
     return { ref: pushed.ref, ...(buildInfo ? { buildInfo } : {}) };

@@ -2,7 +2,7 @@
 // as a user runs them: credentials must stay on the registry's host and off plain
 // HTTP, and no answer may cost unbounded memory, disk or time. Memory, disk and time
 // are measured from outside the child process (test/helpers/bounds.ts).
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -56,52 +56,59 @@ describe('a hostile registry', { concurrency: 4 }, () => {
     return { dir, env: { DOCKER_CONFIG: docker, TMPDIR: join(dir, 'tmp'), HTTP_PROXY: '', HTTPS_PROXY: '', NO_PROXY: '' } };
   }
 
-  async function cli(args: string[], env: Record<string, string>, dir: string): Promise<Measured> {
-    return measure(startGoscratch(args, { env, timeoutMs: 120_000 }), { rssBytes: RSS_LIMIT, diskBytes: 64 * MiB, dir, ms: TIME_LIMIT });
+  function figures(m: Measured): string {
+    return `exit ${m.result.code}, ${m.ms} ms, peak RSS ${(m.peakRssBytes / MiB).toFixed(0)} MiB, peak disk ${(m.peakDiskBytes / MiB).toFixed(1)} MiB${m.exceeded ? `, killed for ${m.exceeded}` : ''}`;
   }
 
   function sent(m: Measured): string {
-    return `exit ${m.result.code}, ${m.ms} ms, peak RSS ${(m.peakRssBytes / MiB).toFixed(0)} MiB, peak disk ${(m.peakDiskBytes / MiB).toFixed(1)} MiB${m.exceeded ? `, killed for ${m.exceeded}` : ''}\n${m.result.stderr.slice(-2000)}`;
+    return `${figures(m)}\n${m.result.stderr.slice(-2000)}`;
   }
 
-  it('sends no credentials to an upload Location on another host', async () => {
+  /** Runs `goscratch args`, measured, and reports the figures in the test's output. */
+  async function cli(t: TestContext, args: string[], env: Record<string, string>, dir: string): Promise<Measured> {
+    const m = await measure(startGoscratch(args, { env, timeoutMs: 120_000 }), { rssBytes: RSS_LIMIT, diskBytes: 64 * MiB, dir, ms: TIME_LIMIT });
+    t.diagnostic(figures(m));
+    return m;
+  }
+
+  it('sends no credentials to an upload Location on another host', async (t) => {
     const reg = await hostile('location-elsewhere', { user: USER, password: PASSWORD });
     const { dir, env } = await caseDir(reg.host);
-    const m = await cli(['push', layout, `${reg.host}/hostile/app:v1`], env, dir);
+    const m = await cli(t, ['push', layout, `${reg.host}/hostile/app:v1`], env, dir);
     assert.equal(m.result.code, 0, sent(m));
     assert.ok(reg.other.requests.some((r) => r.method === 'PUT'), 'the uploads went to the other host');
     assert.deepEqual(reg.other.requests.filter((r) => r.authorization), [], 'no Authorization reached the other host');
     assert.ok(reg.requests.some((r) => r.authorization === BASIC), 'the registry itself got the credentials');
   });
 
-  it('sends no credentials along a redirect to another host', async () => {
+  it('sends no credentials along a redirect to another host', async (t) => {
     const reg = await hostile('redirect-elsewhere', { user: USER, password: PASSWORD });
     const { dir, env } = await caseDir(reg.host);
-    const m = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
+    const m = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
     assert.equal(m.result.code, 0, sent(m));
     assert.ok(reg.other.requests.some((r) => r.url === `/blob/${reg.image.layerDigest}`), 'the layer came from the other host');
     assert.deepEqual(reg.other.requests.filter((r) => r.authorization), []);
   });
 
-  it('never sends Basic credentials over plain HTTP to a token realm on another host', async () => {
+  it('never sends Basic credentials over plain HTTP to a token realm on another host', async (t) => {
     const reg = await hostile('realm-http', { user: USER, password: PASSWORD });
     const { dir, env } = await caseDir(reg.host);
     const proxied = { ...env, HTTP_PROXY: reg.proxy!.url };
     const tokenHost = new URL(reg.proxy!.url).port;
-    const refused = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out'), '--insecure-registry', reg.host], proxied, dir);
+    const refused = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out'), '--insecure-registry', reg.host], proxied, dir);
     assert.equal(refused.result.code, 1, sent(refused));
     assert.match(refused.result.stderr, new RegExp(`token\\.test:${tokenHost}.*plain HTTP`));
     assert.deepEqual(reg.proxy!.requests.filter((r) => r.url.includes('token.test') && r.authorization), [], 'no credentials went to the realm');
     // Naming the realm's host as insecure is the user's explicit consent.
-    const allowed = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out'), '--insecure-registry', reg.host, '--insecure-registry', `token.test:${tokenHost}`], proxied, dir);
+    const allowed = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out'), '--insecure-registry', reg.host, '--insecure-registry', `token.test:${tokenHost}`], proxied, dir);
     assert.equal(allowed.result.code, 0, sent(allowed));
     assert.ok(reg.proxy!.requests.some((r) => r.url.includes('token.test') && r.authorization === BASIC));
   });
 
-  it('stops an endless blob at its declared size', async () => {
+  it('stops an endless blob at its declared size', async (t) => {
     const reg = await hostile('endless-blob');
     const { dir, env } = await caseDir();
-    const m = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
+    const m = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
     assert.equal(m.exceeded, undefined, sent(m));
     assert.equal(m.result.code, 1, sent(m));
     assert.match(m.result.stderr, /blob sha256:[0-9a-f]{64} of 127\.0\.0\.1:\d+\/hostile\/app is larger than its descriptor \(132096 bytes\)/);
@@ -109,7 +116,7 @@ describe('a hostile registry', { concurrency: 4 }, () => {
     assert.equal(existsSync(join(dir, 'out')), false);
   });
 
-  it('gives up on a blob trickled one byte at a time', async () => {
+  it('gives up on a blob trickled one byte at a time', async (t) => {
     // Scaled down from 1 byte per 20 s against the default 30 s window: 1 byte per 5 s
     // against a 10 s window keeps the bytes moving often enough to defeat a watchdog
     // that only looks for silence.
@@ -120,44 +127,45 @@ describe('a hostile registry', { concurrency: 4 }, () => {
       catch (e) { process.stderr.write(String(e.message)); process.exit(1); }`;
     const run = start(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, `${reg.host}/hostile/app:v1`, join(dir, 'out')], { env, timeoutMs: 120_000 });
     const m = await measure(run, { rssBytes: RSS_LIMIT, ms: TIME_LIMIT });
+    t.diagnostic(figures(m));
     assert.equal(m.exceeded, undefined, sent(m));
     assert.equal(m.result.code, 1, sent(m));
     assert.match(m.result.stderr, /fetching blob sha256:[0-9a-f]{64} of 127\.0\.0\.1:\d+\/hostile\/app failed after \d+ attempts .*less than 10240 bytes moved in 10s/);
   });
 
-  it('fails at once on a blob shorter than its descriptor', async () => {
+  it('fails at once on a blob shorter than its descriptor', async (t) => {
     const reg = await hostile('short-blob');
     const { dir, env } = await caseDir();
-    const m = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
+    const m = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
     assert.equal(m.exceeded, undefined, sent(m));
     assert.equal(m.result.code, 1, sent(m));
-    assert.match(m.result.stderr, /blob sha256:[0-9a-f]{64} of 127\.0\.0\.1:\d+\/hostile\/app stopped at byte 131072 of 132096 again: it is shorter than its descriptor/);
+    assert.match(m.result.stderr, /blob sha256:[0-9a-f]{64} of 127\.0\.0\.1:\d+\/hostile\/app stops at byte 131096 of 132096 on every attempt: it is shorter than its descriptor/);
     assert.ok(m.ms < 30_000, sent(m));
   });
 
-  it('refuses a manifest over 4 MiB without reading it whole', async () => {
+  it('refuses a manifest over 4 MiB without reading it whole', async (t) => {
     const reg = await hostile('huge-manifest');
     const { dir, env } = await caseDir();
-    const m = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
+    const m = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
     assert.equal(m.exceeded, undefined, sent(m));
     assert.equal(m.result.code, 1, sent(m));
-    assert.match(m.result.stderr, /manifest v1 of 127\.0\.0\.1:\d+\/hostile\/app is larger than 4194304 bytes/);
+    assert.match(m.result.stderr, /fetching manifest v1 of 127\.0\.0\.1:\d+\/hostile\/app: the registry sent more than 4194304 bytes/);
   });
 
-  it('refuses a gzip-encoded manifest instead of inflating it', async () => {
+  it('refuses a gzip-encoded manifest instead of inflating it', async (t) => {
     const reg = await hostile('gzip-manifest');
     const { dir, env } = await caseDir();
-    const m = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
+    const m = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
     assert.equal(m.exceeded, undefined, sent(m));
     assert.equal(m.result.code, 1, sent(m));
     assert.match(m.result.stderr, /fetching manifest v1 of 127\.0\.0\.1:\d+\/hostile\/app: the registry sent it with Content-Encoding gzip although goscratch asked for identity/);
   });
 
   for (const [mode, message] of [['redirect-file', /redirected to file:\/\/\/etc\/passwd, which goscratch never follows/], ['redirect-loop', /redirected more than 10 times/]] as const) {
-    it(`fails at once on a ${mode.replace('redirect-', 'redirect ')}`, async () => {
+    it(`fails at once on a ${mode.replace('redirect-', 'redirect ')}`, async (t) => {
       const reg = await hostile(mode);
       const { dir, env } = await caseDir();
-      const m = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
+      const m = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
       assert.equal(m.exceeded, undefined, sent(m));
       assert.equal(m.result.code, 1, sent(m));
       assert.match(m.result.stderr, message);
@@ -166,19 +174,19 @@ describe('a hostile registry', { concurrency: 4 }, () => {
     });
   }
 
-  it('refuses an index of 20,000 entries before fetching any of them', async () => {
+  it('refuses an index of 20,000 entries before fetching any of them', async (t) => {
     const reg = await hostile('repeated-index');
     const { dir, env } = await caseDir();
-    const m = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
+    const m = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
     assert.equal(m.result.code, 1, sent(m));
     assert.match(m.result.stderr, /index v1 of 127\.0\.0\.1:\d+\/hostile\/app lists 20000 manifests; goscratch reads at most 1000/);
     assert.deepEqual(reg.requests.filter((r) => r.url.includes(reg.image.digest)), []);
   });
 
-  it('pulls a manifest an index lists 50 times once, and its layer once', async () => {
+  it('pulls a manifest an index lists 50 times once, and its layer once', async (t) => {
     const reg = await hostile('repeated-index', { repeat: 50 });
     const { dir, env } = await caseDir();
-    const m = await cli(['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
+    const m = await cli(t, ['pull', `${reg.host}/hostile/app:v1`, join(dir, 'out')], env, dir);
     assert.equal(m.result.code, 0, sent(m));
     assert.equal(reg.requests.filter((r) => r.method === 'GET' && r.url.endsWith(reg.image.digest)).length, 1);
     assert.equal(reg.requests.filter((r) => r.method === 'GET' && r.url.endsWith(reg.image.layerDigest)).length, 1);

@@ -8,12 +8,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect } from 'node:net';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mergeScopes, parseChallenge, TokenCache } from '../../src/io/registry/auth.js';
+import { TokenCache } from '../../src/io/registry/auth.js';
+import { mergeScopes, parseChallenge } from '../../src/io/registry/challenge.js';
 import { eraseCredentials, loadCredentials, registryHost, storeCredentials } from '../../src/io/registry/credentials.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryable, parseRetryAfter, StallError } from '../../src/io/registry/retry.js';
 import { RegistryError } from '../../src/io/registry/errors.js';
-import { isLoopback, RegistrySession } from '../../src/io/registry/session.js';
-import { pullArtifact } from '../../src/io/registry/index.js';
+import { isLoopback } from '../../src/io/registry/hosts.js';
+import { RegistrySession } from '../../src/io/registry/session.js';
+import { openRemote } from '../../src/io/registry/index.js';
 import { MediaType } from '../../src/oci/mediatypes.js';
 import { freePort } from '../helpers/http.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
@@ -222,7 +224,7 @@ describe('transport', () => {
   });
 
   it('refuses a Docker schema 1 manifest with a clear message', async () => {
-    await assert.rejects(pullArtifact(`127.0.0.1:${port}/old:v1`), /uses Docker image manifest schema 1, which is deprecated and not supported/);
+    await assert.rejects(openRemote(`127.0.0.1:${port}/old:v1`), /uses Docker image manifest schema 1, which is deprecated and not supported/);
   });
 
   it('goes through HTTP(S)_PROXY, and uses plain HTTP for a remote host only when it is an insecure registry', async () => {

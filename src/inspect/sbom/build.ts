@@ -6,11 +6,12 @@
  */
 import type { BuildResult } from '../../gobuild/pipeline.js';
 import { imageDescriptor } from '../../image/model.js';
+import type { RegistryOptions } from '../../io/registry/session.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { attachSbom, binarySbomSubject, sbomFor, type SbomFormat } from './index.js';
 
-export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: string[]; pushedTo?: string; insecureRegistries?: string[] }): Promise<string[]> {
+export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: string[]; pushedTo?: string; registry?: RegistryOptions }): Promise<string[]> {
   const written: string[] = [];
   for (const x of result.platforms) {
     const subject = await binarySbomSubject(x.binary, { name: result.tags[0] ?? result.binaryPath, image: x.image, pathInImage: result.binaryPath });
@@ -22,7 +23,7 @@ export async function buildSboms(result: BuildResult, format: SbomFormat, o: { f
       written.push(path);
     }
     if (o.pushedTo) {
-      const r = await attachSbom(o.pushedTo, imageDescriptor(x.image), text, format, o.insecureRegistries ? { insecureRegistries: o.insecureRegistries } : {});
+      const r = await attachSbom(o.pushedTo, imageDescriptor(x.image), text, format, o.registry);
       written.push(r.ref);
     }
   }

@@ -3,6 +3,7 @@
  * `goscratch sbom` and `goscratch build --sbom`, and attaching one to a pushed image.
  */
 import type { Image } from '../../image/model.js';
+import type { RegistryOptions } from '../../io/registry/session.js';
 import type { Descriptor } from '../../oci/types.js';
 import { MediaType } from '../../oci/mediatypes.js';
 import { formatPlatform } from '../../oci/platform.js';
@@ -52,13 +53,8 @@ export async function binarySbomSubject(path: string, opts: { name?: string; ima
 }
 
 /** Pushes the SBOM as an OCI 1.1 referrer of `subject` (with the `sha256-<hex>.sbom` fallback tag). */
-export async function attachSbom(ref: string, subject: Descriptor, sbom: string, format: SbomFormat, opts: { insecureRegistries?: string[] } = {}) {
+export async function attachSbom(ref: string, subject: Descriptor, sbom: string, format: SbomFormat, registry: RegistryOptions = {}) {
   const { pushReferrer } = await import('../../io/registry/push.js');
   const mediaType = sbomMediaType(format);
-  return pushReferrer(ref, {
-    subject,
-    artifactType: mediaType,
-    blobs: [{ mediaType, data: Buffer.from(sbom) }],
-    ...(opts.insecureRegistries ? { insecureRegistries: opts.insecureRegistries } : {}),
-  });
+  return pushReferrer(ref, { ...registry, subject, artifactType: mediaType, blobs: [{ mediaType, data: Buffer.from(sbom) }] });
 }
