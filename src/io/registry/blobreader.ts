@@ -29,6 +29,9 @@ async function* chunks(repo: Repository, d: Descriptor, onProgress?: (p: PullPro
   const fail = (why: string): RegistryError => new RegistryError(`${name} ${why}`, { status: 0 });
   const hash = createHash('sha256');
   const retries = new Retries(`fetching ${name}`, repo.session);
+  const { minBytesPerSecond, stallMs } = repo.session.policy;
+  // An attempt that moved a window's worth of bytes was worth it: the retry budget starts over.
+  const progress = (minBytesPerSecond * stallMs) / 1000;
   let received = 0;
   let stuck = 0;
   for (;;) {
@@ -62,6 +65,7 @@ async function* chunks(repo: Repository, d: Descriptor, onProgress?: (p: PullPro
       // A response that delivers nothing new, twice in a row, will not deliver it later.
       stuck = answered && received === before ? stuck + 1 : 0;
       if (stuck >= 2) throw fail(`stops at byte ${received} of ${d.size} on every attempt: it is shorter than its descriptor`);
+      if (received - before >= progress) retries.restart();
       await retries.failed(e);
     }
   }

@@ -112,9 +112,15 @@ export function describeError(e: unknown): string {
  */
 export class Retries {
   attempt = 0;
-  private readonly start = Date.now();
+  private start = Date.now();
 
   constructor(private readonly what: string, private readonly ctx: { policy: RetryPolicy; log: Logger }) {}
+
+  /** The operation made real progress before it failed: the next fault starts a fresh budget. */
+  restart(): void {
+    this.attempt = 0;
+    this.start = Date.now();
+  }
 
   /** After a failed attempt: waits before the next one, or throws when `e` is permanent or the time is spent. */
   async failed(e: unknown): Promise<void> {
