@@ -110,6 +110,20 @@ describe('registry push and pull (no auth)', needTools('docker-registry', 'skope
     assert.equal(list.manifests.length, 2);
   });
 
+  it('reads a remote image lazily: manifest and config first, a layer only when it is opened', async () => {
+    const img = await testImage();
+    await pushArtifact(`${reg.host}/lazy/app:v1`, img);
+    const requests: string[] = [];
+    const logger = { info: () => undefined, warn: () => undefined, debug: (m: string) => void requests.push(m) };
+    const remote = await openRemote(`${reg.host}/lazy/app:v1`, { logger });
+    const blobGets = (digest: string): number => requests.filter((r) => r.startsWith('GET ') && r.includes(`/blobs/${digest} `)).length;
+    assert.equal(blobGets(img.manifest.config.digest), 1);
+    for (const l of img.layers) assert.equal(blobGets(l.digest), 0, 'no layer is read before it is opened');
+    const second = imagesOf(remote)[0]!.layers[1]!;
+    assert.equal((await digestOf(await second.open())).digest, img.layers[1]!.digest);
+    assert.deepEqual(img.layers.map((l) => blobGets(l.digest)), [0, 1, 0]);
+  });
+
   it('downloads a layer two images of an index share once, into a layout and into an archive', async () => {
     const idx = await testIndex({ sharedBase: true });
     await pushArtifact(`${reg.host}/shared/app:v1`, idx);

@@ -46,8 +46,8 @@ export class TokenCache {
       const token = r.token ?? r.access_token;
       if (typeof token !== 'string' || !token) throw new RegistryError('the token server answered without a token', { status: 0 });
       // Tokens default to 60 s (the distribution spec); renew a little early.
-      const lifetime = Math.max(r.expires_in ?? 60, 60) * 1000;
-      const issued = r.issued_at ? Date.parse(r.issued_at) : NaN;
+      const lifetime = Math.max(typeof r.expires_in === 'number' ? r.expires_in : 60, 60) * 1000;
+      const issued = typeof r.issued_at === 'string' ? Date.parse(r.issued_at) : NaN;
       const start = Number.isNaN(issued) ? Date.now() : Math.min(issued, Date.now());
       return { token, expiresAt: start + lifetime - 10_000 };
     });

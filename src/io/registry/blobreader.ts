@@ -11,7 +11,9 @@ import type { Descriptor } from '../../oci/types.js';
 import { RegistryError } from './errors.js';
 import type { Repository } from './repository.js';
 import { Retries } from './retry.js';
-import { STREAM_BUFFER } from './session.js';
+
+/** Buffer of a blob stream: large enough that 64 KiB reads downstream do not stall it. */
+const STREAM_BUFFER = 1024 * 1024;
 
 export interface PullProgress {
   digest: string;

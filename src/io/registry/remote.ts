@@ -2,8 +2,9 @@
  * A registry image or index as the image model, read lazily (go-containerregistry's
  * remote.Image): the manifest, or the index and its manifests, and each config first,
  * each bounded by its descriptor; a layer's bytes only when the layer is opened.
- * Manifests, configs and layers that several images share are read once, and every
- * layer remembers where it came from, so a push to the same registry can mount it.
+ * Manifests and configs that several images share are read once (sinks write each
+ * layer digest once), and every layer remembers where it came from, so a push to
+ * the same registry can mount it.
  */
 import { isDigest, sha256 } from '../../oci/digest.js';
 import { isIndexMediaType, isManifestMediaType } from '../../oci/mediatypes.js';
@@ -42,7 +43,6 @@ function checkDescriptor(d: Descriptor | undefined, what: string): Descriptor {
 class Reader {
   private readonly manifests = new Map<string, Promise<Image>>();
   private readonly configs = new Map<string, Promise<Buffer>>();
-  private readonly layers = new Map<string, Layer>();
 
   constructor(readonly repo: Repository, private readonly opts: RemoteOptions) {}
 
@@ -86,22 +86,18 @@ class Reader {
     return c;
   }
 
+  /** A layer whose bytes are fetched (streamed and verified) each time it is opened. */
   private layer(d: Descriptor, diffId: string): Layer {
-    let l = this.layers.get(d.digest);
-    if (!l) {
-      const { repo } = this;
-      l = {
-        mediaType: d.mediaType,
-        digest: d.digest,
-        size: d.size,
-        diffId,
-        ...(d.annotations ? { annotations: d.annotations } : {}),
-        source: { registry: repo.session.registry, repository: repo.name },
-        open: async () => readBlob(repo, d, this.opts.onProgress),
-      };
-      this.layers.set(d.digest, l);
-    }
-    return l;
+    const { repo } = this;
+    return {
+      mediaType: d.mediaType,
+      digest: d.digest,
+      size: d.size,
+      diffId,
+      ...(d.annotations ? { annotations: d.annotations } : {}),
+      source: { registry: repo.session.registry, repository: repo.name },
+      open: async () => readBlob(repo, d, this.opts.onProgress),
+    };
   }
 }
 

@@ -28,9 +28,6 @@ export interface RegistryOptions {
   logger?: Logger;
 }
 
-/** Buffer per stream stage for blob bodies: large enough that 64 KiB reads do not stall the pipe. */
-export const STREAM_BUFFER = 1024 * 1024;
-
 /** Answers the client reads whole (upload and error replies) are small; larger limits are the caller's. */
 const DEFAULT_LIMIT = 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -94,12 +91,12 @@ export class RegistrySession {
     // Docker's rule: credentials go to the registry's own host (never to a storage
     // host an upload or a redirect points at), and never from https down to http.
     const inScope = (u: URL): boolean => u.host === registryUrl.host && (u.protocol === registryUrl.protocol || u.protocol === 'https:');
-    const url = new URL(spec.url, base + '/');
+    const req = { method: spec.method, url: new URL(spec.url, base + '/'), headers: spec.headers ?? {}, ...(spec.body === undefined ? {} : { body: spec.body }) };
     let challenge = pinged;
     let scopes = spec.scopes;
     for (let round = 0; ; round++) {
       const authorization = await this.auth.authorization(challenge, scopes, spec.what);
-      const sent = await this.transport.send({ method: spec.method, url, headers: spec.headers ?? {}, ...(spec.body === undefined ? {} : { body: spec.body }) }, { ...(authorization ? { authorization } : {}), inScope }, dog, spec.what);
+      const sent = await this.transport.send(req, { ...(authorization ? { authorization } : {}), inScope }, dog, spec.what);
       if (sent.res.status !== 401 || round > 0 || !inScope(sent.url)) return sent;
       const again = parseChallenge(sent.res.headers.get('www-authenticate'));
       if (!again) return sent;
