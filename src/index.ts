@@ -11,7 +11,7 @@ export { readLayout, writeLayout } from './io/layout.js';
 export { readArchive, writeArchive } from './io/archive.js';
 export { openArtifact, openSource, selectImages, type Source } from './io/source.js';
 export { pushArtifact, pushReferrer, type PushOptions, type PushResult } from './io/registry/push.js';
-export { pullArtifact, pullIntoLayout, type PullOptions } from './io/registry/pull.js';
+export { openRemote, pullIntoLayout } from './io/registry/index.js';
 export type { RegistryOptions } from './io/registry/session.js';
 export { findEngine, loadIntoEngine, type Engine } from './io/engine.js';
 export { archiveSink, engineSink, layoutSink, registrySink, type Published, type Sink } from './publish/sinks.js';

@@ -6,7 +6,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../util/errors.js';
 import { ExitCode } from './errors.js';
-import { collectList, insecureRegistryOption } from './options.js';
+import { collectList, insecureRegistryOption, registryOptions } from './options.js';
 
 const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
 
@@ -42,7 +42,7 @@ export function inspectCommand(): Command<[string | undefined]> {
       const { parsePlatform } = await import('../oci/platform.js');
       const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
       const { inspectSource } = await import('../inspect/inspect.js');
-      const report = await inspectSource(src, { ...(platform ? { platform } : {}), ...(opts.insecureRegistry.length ? { insecureRegistries: opts.insecureRegistry } : {}) });
+      const report = await inspectSource(src, { ...(platform ? { platform } : {}), registry: registryOptions(opts) });
       const ignored = new Set(opts.ignore);
       for (const p of report.platforms) p.findings = p.findings.filter((f) => !ignored.has(f.rule));
       report.findings = report.findings.filter((f) => !ignored.has(f.rule));

@@ -1,7 +1,7 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { writeArchive } from '../io/archive.js';
-import { pullArtifact, pullIntoLayout, type PullOptions } from '../io/registry/index.js';
+import { openRemote, pullIntoLayout, type PullOptions } from '../io/registry/index.js';
 import { createProgress } from './ui/transfer.js';
 import { imagesOf } from '../image/model.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
@@ -44,7 +44,8 @@ export function pullCommand(): CommandUnknownOpts {
       let pulled: { digest: string; platforms: readonly Platform[] };
       try {
         if (format === 'tarball') {
-          const artifact = await pullArtifact(source, opts);
+          // Each layer streams from the registry straight into the archive.
+          const artifact = await openRemote(source, opts);
           await writeArchive(out, artifact, { tags });
           pulled = { digest: artifact.digest, platforms: imagesOf(artifact).map((i) => i.platform) };
         } else {

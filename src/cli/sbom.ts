@@ -27,7 +27,7 @@ export function sbomCommand(): Command<[string]> {
       ]);
       const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
       const registry = registryOptions(opts);
-      const source = await openSource(src, { ...(platform ? { platform } : {}), ...registry });
+      const source = await openSource(src, { ...(platform ? { platform } : {}), registry });
       let subject;
       let image;
       if (source.kind === 'binary') {

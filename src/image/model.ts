@@ -20,8 +20,15 @@ export interface Layer {
   /** Digest of the uncompressed tar (the config's rootfs.diff_ids entry). */
   readonly diffId: string;
   readonly annotations?: Record<string, string>;
+  /** Where a registry source read the layer, so a push to that registry can mount it (ggcr's MountableLayer). */
+  readonly source?: LayerSource;
   /** Opens the layer's bytes as stored; each call gives a fresh stream. */
   open(): Promise<Readable>;
+}
+
+export interface LayerSource {
+  registry: string;
+  repository: string;
 }
 
 export interface Image {

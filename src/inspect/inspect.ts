@@ -8,6 +8,7 @@ import { FsView, type FsLimits } from '../image/fsview.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { openSource, selectImages } from '../io/source.js';
+import type { RegistryOptions } from '../io/registry/session.js';
 import { analyzeBinaryFile, type BinaryAnalysis } from '../binary/analyze.js';
 import { fileDigest } from '../binary/bytes.js';
 import { GoscratchError } from '../util/errors.js';
@@ -20,11 +21,11 @@ export interface InspectOptions {
   limits?: Partial<FsLimits>;
   /** For the Go support check; defaults to now. */
   today?: Date;
-  insecureRegistries?: string[];
+  registry?: RegistryOptions;
 }
 
 export async function inspectSource(spec: string, opts: InspectOptions = {}): Promise<InspectReport> {
-  const src = await openSource(spec, { ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.insecureRegistries ? { insecureRegistries: opts.insecureRegistries } : {}) });
+  const src = await openSource(spec, { ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.registry ? { registry: opts.registry } : {}) });
   if (src.kind === 'binary') return inspectBinary(src.path, src.name, opts);
   return inspectArtifact(src.artifact, src.name, opts);
 }

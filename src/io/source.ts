@@ -10,6 +10,7 @@ import { formatPlatform, platformMatches } from '../oci/platform.js';
 import { UsageError } from '../util/errors.js';
 import { readArchive } from './archive.js';
 import { isLayoutDir, readLayout } from './layout.js';
+import type { RegistryOptions } from './registry/session.js';
 
 export type Source =
   | { kind: 'artifact'; via: 'oci-layout' | 'archive' | 'registry'; name: string; artifact: Artifact }
@@ -17,7 +18,7 @@ export type Source =
 
 export interface SourceOptions {
   platform?: Platform;
-  insecureRegistries?: string[];
+  registry?: RegistryOptions;
 }
 
 async function head(path: string, n: number): Promise<Buffer> {
@@ -76,10 +77,11 @@ function looksLikePath(s: string): boolean {
   return /^(\.{0,2}\/)/.test(s) || /\.(tar|tgz|tar\.gz)$/.test(s);
 }
 
+/** A registry image, read lazily: layers are fetched only when a reader opens them. */
 async function fromRegistry(ref: string, opts: SourceOptions): Promise<Source> {
   // Loaded only when needed: most commands never touch a registry.
-  const { pullArtifact } = await import('./registry/pull.js');
-  const artifact = await pullArtifact(ref, { ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.insecureRegistries ? { insecureRegistries: opts.insecureRegistries } : {}) });
+  const { openRemote } = await import('./registry/remote.js');
+  const artifact = await openRemote(ref, { ...opts.registry, ...(opts.platform ? { platform: opts.platform } : {}) });
   return { kind: 'artifact', via: 'registry', name: ref, artifact };
 }
 

@@ -10,7 +10,9 @@ import type { Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pullArtifact, pushArtifact } from '../../src/io/registry/index.js';
+import { openRemote, pullIntoLayout, pushArtifact } from '../../src/io/registry/index.js';
+import { digestOf } from '../../src/oci/digest.js';
+import { readLayout } from '../../src/io/layout.js';
 import type { RetryPolicy } from '../../src/io/registry/retry.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { freePort } from '../helpers/http.js';
@@ -186,8 +188,13 @@ describe('registry faults', needTools('docker-registry'), () => {
     proxy.rates = { drop: 0.05, lose: 0.03, 500: 0.05, 429: 0.03, stall: 0.01 };
     try {
       for (let i = 0; i < 5; i++) {
-        const back = await pullArtifact(`${via}/faults/pull:v1`, { retry: FAST });
+        const dest = join(tmp, `pulled-${i}`);
+        assert.equal((await pullIntoLayout(`${via}/faults/pull:v1`, dest, { retry: FAST })).digest, img.digest);
+        const back = await readLayout(dest);
         assert.equal(back.digest, img.digest);
+        // Layers read lazily from the registry go through the same retries.
+        const remote = await openRemote(`${via}/faults/pull:v1`, { retry: FAST });
+        for (const [j, l] of (remote.kind === 'image' ? remote.layers : []).entries()) assert.equal((await digestOf(await l.open())).digest, img.layers[j]!.digest);
       }
     } finally {
       proxy.rates = { drop: 0, lose: 0, 500: 0, 429: 0, stall: 0 };

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pullArtifact, pushArtifact, pushReferrer } from '../../src/io/registry/index.js';
+import { openRemote, pushArtifact, pushReferrer } from '../../src/io/registry/index.js';
+import { digestOf } from '../../src/oci/digest.js';
 import { artifactDescriptor } from '../../src/image/model.js';
 import { readArchive } from '../../src/io/archive.js';
 import { readLayout, writeLayout } from '../../src/io/layout.js';
@@ -64,19 +65,23 @@ describe('registry push and pull (no auth)', needTools('docker-registry', 'skope
     const raw = (await execOk('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/cross/docker:v1`])).stdout;
     assert.equal(JSON.parse(raw).mediaType, MediaType.dockerManifest);
     assert.equal(sha(Buffer.from(raw)), img.digest);
-    const back = await pullArtifact(`${reg.host}/cross/docker:v1`);
+    const back = await openRemote(`${reg.host}/cross/docker:v1`);
     assert.equal(back.digest, img.digest);
   });
 
-  it('skips blobs the registry has and mounts blobs from another repository', async () => {
+  it('skips blobs the registry has and mounts the layers of a pulled image from their repository', async () => {
     const img = await testImage();
     const first = await pushArtifact(`${reg.host}/mount/a:v1`, img);
     assert.deepEqual(Object.values(first.blobs).sort(), ['uploaded', 'uploaded', 'uploaded', 'uploaded']);
     const again = await pushArtifact(`${reg.host}/mount/a:v1`, img);
     assert.deepEqual(Object.values(again.blobs), ['exists', 'exists', 'exists', 'exists']);
-    const other = await pushArtifact(`${reg.host}/mount/b:v1`, img);
-    // Layers are mounted; the config is small and is uploaded.
+    // The layers of an image read from mount/a say where they came from (nothing else
+    // remembers it): they are mounted, not downloaded and uploaded. The config is uploaded.
+    const other = await pushArtifact(`${reg.host}/mount/b:v1`, await openRemote(`${reg.host}/mount/a:v1`));
     assert.equal(Object.values(other.blobs).filter((o) => o === 'mounted').length, 3);
+    const cli = await goscratch(['push', `docker://${reg.host}/mount/a:v1`, `${reg.host}/mount/c:v1`, '--json']);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual((JSON.parse(cli.stdout) as { blobs: unknown }).blobs, { uploaded: 1, exists: 0, mounted: 3 });
     const raw = (await execOk('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/mount/b:v1`])).stdout;
     assert.equal(sha(Buffer.from(raw)), img.digest);
   });
@@ -84,25 +89,54 @@ describe('registry push and pull (no auth)', needTools('docker-registry', 'skope
   it('uploads large blobs in chunks and the registry assembles them', async () => {
     const img = await testImage({ layerSizes: [300_000, 10, 70_000] });
     await pushArtifact(`${reg.host}/chunked/app:v1`, img, { chunkThreshold: 50_000, chunkSize: 64 * 1024 });
-    const back = await pullArtifact(`${reg.host}/chunked/app:v1`);
+    const back = await openRemote(`${reg.host}/chunked/app:v1`);
     assert.equal(back.digest, img.digest);
-    for (const [i, l] of imagesOf(back)[0]!.layers.entries()) assert.equal(l.digest, img.layers[i]!.digest);
+    for (const [i, l] of imagesOf(back)[0]!.layers.entries()) assert.equal((await digestOf(await l.open())).digest, img.layers[i]!.digest);
   });
 
   it('pushes a multi-platform index and pulls it back by digest, whole or one platform', async () => {
     const idx = await testIndex();
     const r = await pushArtifact(`${reg.host}/multi/app:v1`, idx);
     assert.equal(r.digest, idx.digest);
-    const whole = await pullArtifact(`${reg.host}/multi/app@${idx.digest}`);
+    const whole = await openRemote(`${reg.host}/multi/app@${idx.digest}`);
     assert.equal(whole.kind, 'index');
     assert.equal(whole.digest, idx.digest);
     assert.deepEqual(imagesOf(whole).map((i) => i.digest), idx.images.map((i) => i.digest));
-    const arm = await pullArtifact(`${reg.host}/multi/app@${idx.digest}`, { platform: { os: 'linux', architecture: 'arm64' } });
+    const arm = await openRemote(`${reg.host}/multi/app@${idx.digest}`, { platform: { os: 'linux', architecture: 'arm64' } });
     assert.equal(arm.kind, 'image');
     assert.equal(arm.digest, idx.images[1]!.digest);
-    await assert.rejects(pullArtifact(`${reg.host}/multi/app:v1`, { platform: { os: 'linux', architecture: 's390x' } }), /no image for linux\/s390x \(it has: linux\/amd64, linux\/arm64\)/);
+    await assert.rejects(openRemote(`${reg.host}/multi/app:v1`, { platform: { os: 'linux', architecture: 's390x' } }), /no image for linux\/s390x \(it has: linux\/amd64, linux\/arm64\)/);
     const list = JSON.parse((await execOk('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/multi/app:v1`])).stdout) as { manifests: unknown[] };
     assert.equal(list.manifests.length, 2);
+  });
+
+  it('reads a remote image lazily: manifest and config first, a layer only when it is opened', async () => {
+    const img = await testImage();
+    await pushArtifact(`${reg.host}/lazy/app:v1`, img);
+    const requests: string[] = [];
+    const logger = { info: () => undefined, warn: () => undefined, debug: (m: string) => void requests.push(m) };
+    const remote = await openRemote(`${reg.host}/lazy/app:v1`, { logger });
+    const blobGets = (digest: string): number => requests.filter((r) => r.startsWith('GET ') && r.includes(`/blobs/${digest} `)).length;
+    assert.equal(blobGets(img.manifest.config.digest), 1);
+    for (const l of img.layers) assert.equal(blobGets(l.digest), 0, 'no layer is read before it is opened');
+    const second = imagesOf(remote)[0]!.layers[1]!;
+    assert.equal((await digestOf(await second.open())).digest, img.layers[1]!.digest);
+    assert.deepEqual(img.layers.map((l) => blobGets(l.digest)), [0, 1, 0]);
+  });
+
+  it('downloads a layer two images of an index share once, into a layout and into an archive', async () => {
+    const idx = await testIndex({ sharedBase: true });
+    await pushArtifact(`${reg.host}/shared/app:v1`, idx);
+    const shared = idx.images[0]!.layers[0]!.digest;
+    assert.equal(idx.images[1]!.layers[0]!.digest, shared);
+    for (const dest of [join(tmp, 'shared-layout'), join(tmp, 'shared.tar')]) {
+      const r = await goscratch(['pull', `${reg.host}/shared/app:v1`, dest, '--debug']);
+      assert.equal(r.code, 0, r.stderr);
+      const gets = r.stderr.split('\n').filter((l) => l.includes(`GET http://${reg.host}/v2/shared/app/blobs/${shared} -> 200`));
+      assert.equal(gets.length, 1, `${dest}: the shared layer was downloaded ${gets.length} times`);
+    }
+    assert.equal((await readLayout(join(tmp, 'shared-layout'))).digest, idx.digest);
+    assert.equal((await readArchive(join(tmp, 'shared.tar'))).digest, idx.digest);
   });
 
   it('pulls what skopeo pushed into a layout umoci unpacks', async (t) => {

@@ -6,14 +6,16 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect } from 'node:net';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mergeScopes, parseChallenge, TokenCache } from '../../src/io/registry/auth.js';
+import { TokenCache } from '../../src/io/registry/auth.js';
+import { mergeScopes, parseChallenge } from '../../src/io/registry/challenge.js';
 import { eraseCredentials, loadCredentials, registryHost, storeCredentials } from '../../src/io/registry/credentials.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryable, parseRetryAfter, StallError } from '../../src/io/registry/retry.js';
 import { RegistryError } from '../../src/io/registry/errors.js';
-import { isLoopback, RegistrySession } from '../../src/io/registry/session.js';
-import { pullArtifact } from '../../src/io/registry/index.js';
+import { isLoopback } from '../../src/io/registry/hosts.js';
+import { RegistrySession } from '../../src/io/registry/session.js';
+import { openRemote } from '../../src/io/registry/index.js';
 import { MediaType } from '../../src/oci/mediatypes.js';
 import { freePort } from '../helpers/http.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
@@ -97,6 +99,47 @@ describe('docker credentials', () => {
     assert.equal(await eraseCredentials('index.docker.io', e), true);
     assert.equal(await eraseCredentials('docker.io', e), false);
     assert.equal(await loadCredentials('docker.io', e), undefined);
+  });
+
+  it('writes through a symlinked config.json, keeping the link and every other key', async () => {
+    const e = env();
+    const elsewhere = join(dir, `dotfiles${n}`);
+    await mkdir(elsewhere, { recursive: true });
+    await mkdir(e.DOCKER_CONFIG!, { recursive: true });
+    const target = join(elsewhere, 'docker-config.json');
+    await writeFile(target, JSON.stringify({ auths: { 'x.io': { auth: 'eDp5' } }, psFormat: 'table', proxies: { default: { httpProxy: 'http://p:3128' } } }));
+    const link = join(e.DOCKER_CONFIG!, 'config.json');
+    await symlink(target, link);
+    await storeCredentials('r.example.com', 'me', 'secret', e);
+    assert.equal((await lstat(link)).isSymbolicLink(), true, 'config.json is still a link');
+    const config = JSON.parse(await readFile(target, 'utf8')) as { auths: Record<string, { auth: string }>; psFormat: string; proxies: unknown };
+    assert.equal(config.psFormat, 'table');
+    assert.deepEqual(config.proxies, { default: { httpProxy: 'http://p:3128' } });
+    assert.equal(config.auths['x.io']?.auth, 'eDp5');
+    assert.equal(Buffer.from(config.auths['r.example.com']!.auth, 'base64').toString(), 'me:secret');
+    assert.equal(await eraseCredentials('r.example.com', e), true);
+    assert.equal((await lstat(link)).isSymbolicLink(), true);
+    assert.deepEqual(Object.keys((JSON.parse(await readFile(target, 'utf8')) as { auths: object }).auths), ['x.io']);
+  });
+
+  it('refuses a config.json it cannot keep intact, and leaves it as it was', async (t) => {
+    const cases: [string, (path: string) => Promise<void>, RegExp][] = [
+      ['a dangling link', (p) => symlink(join(dir, 'no-such-file.json'), p), /is a symbolic link to a file that does not exist/],
+      ['a directory', (p) => mkdir(p), /is not a regular file/],
+      ['a JSON array', (p) => writeFile(p, '[1, 2]'), /does not hold a JSON object/],
+      ['auths that are not an object', (p) => writeFile(p, '{"auths": ["x"], "keep": 1}'), /"auths" is not an object/],
+    ];
+    if (requireTool(t, 'mkfifo')) cases.push(['a FIFO (which would never end)', (p) => execOk('mkfifo', [p]).then(() => undefined), /is not a regular file/]);
+    for (const [what, make, message] of cases) {
+      const e = env();
+      await mkdir(e.DOCKER_CONFIG!, { recursive: true });
+      const path = join(e.DOCKER_CONFIG!, 'config.json');
+      await make(path);
+      const before = await lstat(path);
+      await assert.rejects(storeCredentials('r.example.com', 'me', 'secret', e), message, what);
+      const after = await lstat(path);
+      assert.deepEqual([after.ino, after.mode, after.size], [before.ino, before.mode, before.size], `${what} is untouched`);
+    }
   });
 
   it('prefers credHelpers over credsStore and treats <token> as an identity token', async () => {
@@ -222,7 +265,7 @@ describe('transport', () => {
   });
 
   it('refuses a Docker schema 1 manifest with a clear message', async () => {
-    await assert.rejects(pullArtifact(`127.0.0.1:${port}/old:v1`), /uses Docker image manifest schema 1, which is deprecated and not supported/);
+    await assert.rejects(openRemote(`127.0.0.1:${port}/old:v1`), /uses Docker image manifest schema 1, which is deprecated and not supported/);
   });
 
   it('goes through HTTP(S)_PROXY, and uses plain HTTP for a remote host only when it is an insecure registry', async () => {

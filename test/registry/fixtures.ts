@@ -4,12 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { buildLayer } from '../../src/image/layerbuilder.js';
-import { newImage, newIndex, type Image, type ImageIndex, type ManifestFormat } from '../../src/image/model.js';
+import { newImage, newIndex, type Image, type ImageIndex, type Layer, type ManifestFormat } from '../../src/image/model.js';
 import type { Platform } from '../../src/oci/types.js';
 
-export async function testImage(opts: { layerSizes?: number[]; platform?: Platform; format?: ManifestFormat } = {}): Promise<Image> {
+export async function testImage(opts: { layerSizes?: number[]; platform?: Platform; format?: ManifestFormat; baseLayers?: Layer[] } = {}): Promise<Image> {
   const platform = opts.platform ?? { os: 'linux', architecture: 'amd64' };
-  const layers = [];
+  const layers = [...(opts.baseLayers ?? [])];
   for (const [i, size] of (opts.layerSizes ?? [4096, 8192, 16384]).entries()) {
     layers.push(await buildLayer([{ type: 'file', path: `/data/layer${i}.bin`, mode: 0o644, data: randomBytes(size) }], { mtime: 0 }));
   }
@@ -20,8 +20,10 @@ export async function testImage(opts: { layerSizes?: number[]; platform?: Platfo
   });
 }
 
-export async function testIndex(): Promise<ImageIndex> {
-  const amd = await testImage({ platform: { os: 'linux', architecture: 'amd64' } });
-  const arm = await testImage({ platform: { os: 'linux', architecture: 'arm64' } });
+/** Two platforms; with `sharedBase`, both images start with the same layer, as images built from one base do. */
+export async function testIndex(opts: { sharedBase?: boolean } = {}): Promise<ImageIndex> {
+  const base = opts.sharedBase ? [await buildLayer([{ type: 'file', path: '/base.bin', mode: 0o644, data: randomBytes(40_000) }], { mtime: 0 })] : [];
+  const amd = await testImage({ platform: { os: 'linux', architecture: 'amd64' }, baseLayers: base });
+  const arm = await testImage({ platform: { os: 'linux', architecture: 'arm64' }, baseLayers: base });
   return newIndex([amd, arm]);
 }

@@ -6,9 +6,9 @@
  */
 import type { BuildResult } from '../../gobuild/pipeline.js';
 import { imageDescriptor } from '../../image/model.js';
+import type { RegistryOptions } from '../../io/registry/session.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { writeFileAtomic } from '../../util/fs.js';
-import type { RegistryOptions } from '../../io/registry/session.js';
 import { attachSbom, binarySbomSubject, sbomFor, type SbomFormat } from './index.js';
 
 export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: readonly string[]; pushedTo: readonly string[]; registry?: RegistryOptions }): Promise<string[]> {

@@ -3,8 +3,8 @@
  * `goscratch sbom` and `goscratch build --sbom`, and attaching one to a pushed image.
  */
 import type { Image } from '../../image/model.js';
-import type { Descriptor } from '../../oci/types.js';
 import type { RegistryOptions } from '../../io/registry/session.js';
+import type { Descriptor } from '../../oci/types.js';
 import { MediaType } from '../../oci/mediatypes.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { analyzeBinaryFile } from '../../binary/analyze.js';

@@ -1,16 +1,13 @@
 /**
- * Registry credentials where docker keeps them: `$DOCKER_CONFIG/config.json`, else
- * `~/.docker/config.json`, with `auths` entries (`auth`, `identitytoken`), a global
- * `credsStore` and per-registry `credHelpers` (`docker-credential-NAME get|store|erase`,
- * server URL or JSON on stdin). Secrets are never logged.
+ * Registry credentials where docker keeps them (dockerconfig.ts): `auths` entries
+ * (`auth`, `identitytoken`, `registrytoken`), a global `credsStore` and per-registry
+ * `credHelpers` (`docker-credential-NAME get|store|erase`, server URL or JSON on
+ * stdin). Secrets are never logged.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { DOCKER_HUB, DOCKER_HUB_API } from '../../oci/reference.js';
 import { GoscratchError, errorMessage } from '../../util/errors.js';
-import { writeFileAtomic } from '../../util/fs.js';
+import { dockerConfigPath, readDockerConfig, writeDockerConfig, type AuthEntry, type DockerConfig } from './dockerconfig.js';
 
 export interface Credentials {
   username?: string;
@@ -21,44 +18,9 @@ export interface Credentials {
   registryToken?: string;
 }
 
-interface AuthEntry {
-  auth?: string;
-  username?: string;
-  password?: string;
-  identitytoken?: string;
-  registrytoken?: string;
-}
-
-export interface DockerConfig {
-  auths?: Record<string, AuthEntry>;
-  credsStore?: string;
-  credHelpers?: Record<string, string>;
-  [key: string]: unknown;
-}
-
 /** The key docker itself uses for Docker Hub. */
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const HUB_ALIASES = new Set([DOCKER_HUB, DOCKER_HUB_API, 'index.docker.io']);
-
-export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
-}
-
-export async function readDockerConfig(env: NodeJS.ProcessEnv = process.env): Promise<DockerConfig> {
-  const path = dockerConfigPath(env);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new GoscratchError(`cannot read ${path}: ${errorMessage(e)}`);
-  }
-  try {
-    return JSON.parse(text) as DockerConfig;
-  } catch (e) {
-    throw new GoscratchError(`${path} is not valid JSON (${errorMessage(e)}): fix or remove it`);
-  }
-}
 
 /** The key a registry host is stored under (Docker Hub keeps its historic URL). */
 export function credentialKey(registry: string): string {
@@ -92,9 +54,10 @@ function helperFor(config: DockerConfig, registry: string): string | undefined {
   return config.credsStore || undefined;
 }
 
-function fromEntry(e: AuthEntry): Credentials | undefined {
+function fromEntry(e: AuthEntry | undefined): Credentials | undefined {
+  if (!e || typeof e !== 'object') return undefined;
   const c: Credentials = {};
-  if (e.auth) {
+  if (typeof e.auth === 'string' && e.auth) {
     const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     if (i > 0) {
@@ -137,8 +100,13 @@ export async function loadCredentials(registry: string, env: NodeJS.ProcessEnv =
       if (/not found/i.test(r.stdout + r.stderr)) return undefined;
       throw new GoscratchError(`credential helper docker-credential-${helper} failed for ${registry}: ${(r.stdout + r.stderr).trim().slice(0, 200)}`);
     }
-    const got = JSON.parse(r.stdout) as { Username?: string; Secret?: string };
-    if (!got.Secret) return undefined;
+    let got: { Username?: string; Secret?: string };
+    try {
+      got = JSON.parse(r.stdout) as typeof got;
+    } catch {
+      throw new GoscratchError(`credential helper docker-credential-${helper} answered with something other than JSON for ${registry}`);
+    }
+    if (!got?.Secret) return undefined;
     // docker's convention: the user name "<token>" marks an identity token.
     if (got.Username === '<token>') return { identityToken: got.Secret };
     return { username: got.Username ?? '', password: got.Secret };
@@ -150,13 +118,6 @@ export async function loadCredentials(registry: string, env: NodeJS.ProcessEnv =
     if (sameRegistry(key, registry)) return fromEntry(entry);
   }
   return undefined;
-}
-
-async function writeDockerConfig(config: DockerConfig, env: NodeJS.ProcessEnv): Promise<string> {
-  const path = dockerConfigPath(env);
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path, JSON.stringify(config, null, '\t') + '\n', 0o600);
-  return path;
 }
 
 /** Stores credentials where docker would; returns where they went. */

@@ -9,14 +9,14 @@ import { canonicalJson } from '../../oci/json.js';
 import { digestHex, sha256 } from '../../oci/digest.js';
 import { toReference, type Reference } from '../../oci/reference.js';
 import type { Descriptor, Index, Manifest } from '../../oci/types.js';
-import { artifactBlobs, rawManifestOf, type Artifact } from '../../image/model.js';
+import { artifactBlobs, rawManifestOf, type Artifact, type Layer } from '../../image/model.js';
 import { GoscratchError } from '../../util/errors.js';
 import { RegistrySession, type RegistryOptions } from './session.js';
 import { Repository } from './repository.js';
 import { pushBlob, type Blob, type BlobOutcome, type BlobProgress, type UploadOptions } from './upload.js';
 import { withRetry } from './retry.js';
 import { mapLimit } from '../../util/pool.js';
-import { originOf, rememberOrigin } from './origins.js';
+import { parseJsonObject } from './json.js';
 
 export interface PushOptions extends RegistryOptions, Pick<UploadOptions, 'chunkThreshold' | 'chunkSize'> {
   /** Tags besides the reference's own. */
@@ -40,6 +40,12 @@ function bufferBlob(data: Buffer): Blob {
   return { digest: sha256(data), size: data.length, open: async () => Readable.from([data]) };
 }
 
+/** The repository a layer can be mounted from: where a registry source read it, when that is another repository of the target registry. */
+function mountFrom(layer: Layer, target: Reference): string[] {
+  const s = layer.source;
+  return s && s.registry === target.registry && s.repository !== target.repository ? [s.repository] : [];
+}
+
 async function putManifest(repo: Repository, reference: string, bytes: Buffer, mediaType: string): Promise<{ subject?: string }> {
   return withRetry(`pushing manifest ${reference} to ${repo.fullName}`, repo.session, () => repo.putManifest(reference, bytes, mediaType));
 }
@@ -55,7 +61,7 @@ export async function pushArtifact(ref: string | Reference, artifact: Artifact, 
   const repo = new Repository(new RegistrySession(target.registry, opts), target.repository, true);
 
   const blobs = artifactBlobs(artifact).flatMap((b) => {
-    if (b.kind === 'layer') return [{ blob: b.layer as Blob, mountFrom: originOf(b.digest, target.registry) }];
+    if (b.kind === 'layer') return [{ blob: b.layer as Blob, mountFrom: mountFrom(b.layer, target) }];
     return b.kind === 'config' ? [{ blob: bufferBlob(b.bytes), mountFrom: [] }] : [];
   });
   const outcomes: Record<string, BlobOutcome> = {};
@@ -65,7 +71,6 @@ export async function pushArtifact(ref: string | Reference, artifact: Artifact, 
     if (opts.chunkSize !== undefined) upload.chunkSize = opts.chunkSize;
     if (opts.onProgress) upload.onProgress = opts.onProgress;
     outcomes[blob.digest] = await pushBlob(repo, blob, upload);
-    rememberOrigin(blob.digest, target.registry, target.repository);
   });
 
   // Image manifests of an index go up by digest before the index that lists them.
@@ -132,7 +137,8 @@ export async function pushReferrer(ref: string | Reference, opts: ReferrerOption
     const present = await repo.manifestDigest(indexTag);
     return present ? repo.getManifest(indexTag) : undefined;
   });
-  const index: Index = existing ? (JSON.parse(existing.bytes.toString('utf8')) as Index) : { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+  const index: Index = existing ? (parseJsonObject(existing.bytes, `the referrers index ${indexTag} of ${repo.fullName}`) as unknown as Index) : { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+  if (!Array.isArray(index.manifests)) index.manifests = [];
   if (!index.manifests.some((d) => d.digest === digest)) {
     const d: Descriptor = { mediaType: MediaType.ociManifest, digest, size: bytes.length, artifactType: opts.artifactType };
     if (opts.annotations) d.annotations = opts.annotations;

@@ -3,12 +3,16 @@
  * sessions) and manifests (GET, PUT). Each call is one request; retries and resumes
  * live in upload.ts, push.ts and pull.ts.
  */
-import type { Readable } from 'node:stream';
 import { MediaType } from '../../oci/mediatypes.js';
 import { sha256 } from '../../oci/digest.js';
-import { GoscratchError } from '../../util/errors.js';
-import type { Body, RegistrySession } from './session.js';
+import { InputError } from '../../util/errors.js';
+import type { RegistrySession } from './session.js';
+import type { Body } from './transport.js';
 import { RegistryError } from './errors.js';
+import { parseJsonObject } from './json.js';
+
+/** The largest manifest or index goscratch reads, as distribution accepts. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 /** Every manifest type goscratch understands, for the Accept header. */
 export const MANIFEST_ACCEPT = [
@@ -97,19 +101,20 @@ export class Repository {
     if (got && got !== digest) throw new RegistryError(`${what}: the registry stored ${got}, not ${digest}`, { status: r.status });
   }
 
-  async getManifest(reference: string): Promise<FetchedManifest> {
+  /** A manifest or index, read only up to `maxBytes` (its descriptor's size when known). */
+  async getManifest(reference: string, maxBytes = MAX_MANIFEST_BYTES): Promise<FetchedManifest> {
     const r = await this.session.request({
       method: 'GET', url: `/v2/${this.name}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: this.scopes, ok: [200],
-      what: `fetching manifest ${reference} of ${this.fullName}`,
+      what: `fetching manifest ${reference} of ${this.fullName}`, maxBytes: Math.min(maxBytes, MAX_MANIFEST_BYTES),
     });
     const bytes = r.body;
     const digest = sha256(bytes);
     let mediaType = (r.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-    const parsed = parseJson(bytes, `manifest ${reference} of ${this.fullName}`) as { mediaType?: string; schemaVersion?: number };
+    const parsed = parseJsonObject(bytes, `manifest ${reference} of ${this.fullName}`);
     if (parsed.schemaVersion === 1 || mediaType === MediaType.dockerManifestV1Signed || mediaType === MediaType.dockerManifestV1) {
-      throw new GoscratchError(`${this.fullName}:${reference} uses Docker image manifest schema 1, which is deprecated and not supported: push it again with a current client (docker >= 1.10, skopeo, crane) to get schema 2 or OCI`);
+      throw new InputError(`${this.fullName}:${reference} uses Docker image manifest schema 1, which is deprecated and not supported: push it again with a current client (docker >= 1.10, skopeo, crane) to get schema 2 or OCI`);
     }
-    if (parsed.mediaType) mediaType = parsed.mediaType;
+    if (typeof parsed.mediaType === 'string' && parsed.mediaType) mediaType = parsed.mediaType;
     if (reference.startsWith('sha256:') && digest !== reference) {
       throw new RegistryError(`manifest ${reference} of ${this.fullName}: the registry sent content with digest ${digest}`, { status: r.status });
     }
@@ -142,22 +147,30 @@ export class Repository {
     return r.status === 200 ? (r.headers.get('docker-content-digest') ?? undefined) : undefined;
   }
 
-  async openBlob(digest: string): Promise<Readable> {
-    const r = await this.session.stream({ method: 'GET', url: `/v2/${this.name}/blobs/${digest}`, scopes: this.scopes, ok: [200], what: `fetching blob ${digest} of ${this.fullName}` });
+  /** A small blob (a config) read whole, at most `maxBytes` of it. */
+  async getBlob(digest: string, maxBytes: number): Promise<Buffer> {
+    const r = await this.session.request({ method: 'GET', url: `/v2/${this.name}/blobs/${digest}`, scopes: this.scopes, ok: [200], what: `fetching blob ${digest} of ${this.fullName}`, maxBytes });
     return r.body;
+  }
+
+  /** Streams a blob from byte `offset` on; a 200 answer (the registry ignored the Range) starts at 0. */
+  async openBlob(digest: string, offset = 0): Promise<{ start: number; length?: number; body: AsyncIterable<Uint8Array> }> {
+    const r = await this.session.stream({
+      method: 'GET', url: `/v2/${this.name}/blobs/${digest}`, headers: offset > 0 ? { range: `bytes=${offset}-` } : {}, scopes: this.scopes, ok: [200, 206],
+      what: `fetching blob ${digest} of ${this.fullName}`,
+    });
+    const start = r.status === 206 ? Number(/^bytes (\d+)-/.exec(r.headers.get('content-range') ?? '')?.[1] ?? NaN) : 0;
+    const length = r.headers.get('content-length');
+    return { start, ...(length !== null ? { length: Number(length) } : {}), body: r.body };
   }
 
   private location(headers: Headers, requestUrl: string, fallback?: string): string {
     const loc = headers.get('location') ?? fallback;
     if (!loc) throw new RegistryError(`${this.fullName}: the registry started an upload without a Location`, { status: 0 });
-    return new URL(loc, requestUrl).toString();
-  }
-}
-
-export function parseJson(bytes: Buffer, what: string): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new GoscratchError(`${what} is not valid JSON`);
+    const url = URL.canParse(loc, requestUrl) ? new URL(loc, requestUrl) : undefined;
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new RegistryError(`${this.fullName}: the registry gave the upload location ${JSON.stringify(loc.slice(0, 200))}, which is not an http(s) URL`, { status: 0 });
+    }
+    return url.toString();
   }
 }

@@ -15,11 +15,13 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Total time one operation (one blob, one manifest) may take, retries included. */
   totalMs: number;
-  /** A request with no bytes moving for this long is aborted and retried. */
+  /** The watchdog's window: an attempt moving less than `minBytesPerSecond` over any window this long is aborted. */
   stallMs: number;
+  /** The slowest transfer an attempt may keep up (curl's low-speed limit); a trickle below it is a stall. */
+  minBytesPerSecond: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { baseMs: 250, maxDelayMs: 10_000, totalMs: 5 * 60_000, stallMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 250, maxDelayMs: 10_000, totalMs: 5 * 60_000, stallMs: 30_000, minBytesPerSecond: 1024 };
 
 export function retryPolicy(p: Partial<RetryPolicy> | undefined): RetryPolicy {
   return { ...DEFAULT_RETRY, ...p };
@@ -31,7 +33,7 @@ const RETRYABLE_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
-/** A request aborted because no bytes moved for too long. */
+/** A request aborted because (almost) no bytes moved for too long. */
 export class StallError extends Error {
   readonly retryable = true;
 }
@@ -104,31 +106,52 @@ export function describeError(e: unknown): string {
 }
 
 /**
- * Runs `op` until it succeeds, fails with a permanent error, or the total time is
- * spent. `what` names the operation in the final message ("blob sha256:... to host/repo").
+ * The retry loop of one operation, for callers that cannot wrap their work in one
+ * callback (a stream that resumes where it stopped). `what` names the operation in
+ * the final message ("fetching blob sha256:... of host/repo").
  */
+export class Retries {
+  attempt = 0;
+  private start = Date.now();
+
+  constructor(private readonly what: string, private readonly ctx: { policy: RetryPolicy; log: Logger }) {}
+
+  /** The operation made real progress before it failed: the next fault starts a fresh budget. */
+  restart(): void {
+    this.attempt = 0;
+    this.start = Date.now();
+  }
+
+  /** After a failed attempt: waits before the next one, or throws when `e` is permanent or the time is spent. */
+  async failed(e: unknown): Promise<void> {
+    const { policy, log } = this.ctx;
+    if (!isRetryable(e)) {
+      // A network fault no retry fixes (unknown host, bad certificate) is the user's to
+      // fix; anything else that is not already a user-facing error is a bug and keeps its stack.
+      if (isPermanent(e)) throw new GaveUpError(`${this.what} failed: ${describeError(e)}`, e);
+      throw e;
+    }
+    const delay = backoffDelay(policy, this.attempt, e);
+    const elapsed = Date.now() - this.start;
+    // Nothing listening: a registry being restarted is back within seconds, not minutes.
+    const limit = isRefused(e) ? Math.min(policy.totalMs, REFUSED_MS) : policy.totalMs;
+    if (elapsed + delay > limit) {
+      throw new GaveUpError(`${this.what} failed after ${this.attempt + 1} attempts in ${(elapsed / 1000).toFixed(1)}s; last error: ${describeError(e)}`, e);
+    }
+    this.attempt++;
+    log.info(`retrying ${this.what} in ${delay} ms (attempt ${this.attempt + 1}): ${describeError(e)}`);
+    await sleep(delay);
+  }
+}
+
+/** Runs `op` until it succeeds, fails with a permanent error, or the total time is spent. */
 export async function withRetry<T>(what: string, ctx: { policy: RetryPolicy; log: Logger }, op: (attempt: number) => Promise<T>): Promise<T> {
-  const { policy, log } = ctx;
-  const start = Date.now();
-  for (let attempt = 0; ; attempt++) {
+  const retries = new Retries(what, ctx);
+  for (;;) {
     try {
-      return await op(attempt);
+      return await op(retries.attempt);
     } catch (e) {
-      if (!isRetryable(e)) {
-        // A network fault no retry fixes (unknown host, bad certificate) is the user's to
-        // fix; anything else that is not already a user-facing error is a bug and keeps its stack.
-        if (isPermanent(e)) throw new GaveUpError(`${what} failed: ${describeError(e)}`, e);
-        throw e;
-      }
-      const delay = backoffDelay(policy, attempt, e);
-      const elapsed = Date.now() - start;
-      // Nothing listening: a registry being restarted is back within seconds, not minutes.
-      const limit = isRefused(e) ? Math.min(policy.totalMs, REFUSED_MS) : policy.totalMs;
-      if (elapsed + delay > limit) {
-        throw new GaveUpError(`${what} failed after ${attempt + 1} attempts in ${(elapsed / 1000).toFixed(1)}s; last error: ${describeError(e)}`, e);
-      }
-      log.info(`retrying ${what} in ${delay} ms (attempt ${attempt + 2}): ${describeError(e)}`);
-      await sleep(delay);
+      await retries.failed(e);
     }
   }
 }
