@@ -22,6 +22,7 @@ export function inspectCommand(): Command<[string | undefined]> {
     .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collectList, [] as string[])
     .addOption(insecureRegistryOption())
     .option('--no-color', 'no colours in text output')
+    .option('--html <file>', 'also write a self-contained HTML page: summary, layers and files, the binary by size, findings, dependencies')
     .option('--list-rules', 'print every inspect rule and exit')
     .addHelpText('after', '\nExit codes: 0 no finding at or above --failure-threshold, 1 findings at or above it, 2 usage or unreadable input.')
     .action(async (src, opts) => {
@@ -42,10 +43,16 @@ export function inspectCommand(): Command<[string | undefined]> {
       const { parsePlatform } = await import('../oci/platform.js');
       const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
       const { inspectSource } = await import('../inspect/inspect.js');
-      const report = await inspectSource(src, { ...(platform ? { platform } : {}), ...(opts.insecureRegistry.length ? { insecureRegistries: opts.insecureRegistry } : {}) });
+      const report = await inspectSource(src, { ...(platform ? { platform } : {}), ...(opts.insecureRegistry.length ? { insecureRegistries: opts.insecureRegistry } : {}), files: Boolean(opts.html) });
       const ignored = new Set(opts.ignore);
       for (const p of report.platforms) p.findings = p.findings.filter((f) => !ignored.has(f.rule));
       report.findings = report.findings.filter((f) => !ignored.has(f.rule));
+      if (opts.html) {
+        const [{ htmlReport }, { writeFileAtomic }, { VERSION }] = await Promise.all([import('../inspect/html/page.js'), import('../util/fs.js'), import('../version.js')]);
+        await writeFileAtomic(opts.html, htmlReport(report, AUDIT_RULES, VERSION));
+        // The file list is for the page only.
+        for (const p of report.platforms) delete p.files;
+      }
       if (format === 'json') {
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       } else if (format === 'text') {

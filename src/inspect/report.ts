@@ -6,12 +6,16 @@ import type { Finding } from '../findings/model.js';
 import type { ElfInfo } from '../binary/elf.js';
 import type { BuildInfo } from '../binary/buildinfo.js';
 import type { BinaryAnalysis, GoLinked } from '../binary/analyze.js';
+import type { SizeAttribution } from '../binary/sizes.js';
+import type { FsEntryType } from '../image/fsview.js';
 
 export interface LayerSummary {
   digest: string;
   mediaType: string;
   size: number;
   uncompressedSize: number;
+  /** The history entry's `created_by` (the Dockerfile instruction or build step). */
+  createdBy?: string;
 }
 
 export interface ImageSummary {
@@ -41,6 +45,11 @@ export interface BinaryReport {
   go?: BuildInfo;
   goError?: string;
   linked?: GoLinked;
+  /** Go code bytes by module, then package (from the pclntab; absent before Go 1.18). */
+  sizes?: SizeAttribution['packages'];
+  /** The file's other bytes by part (ELF section, padding, headers); with `sizes` they add up to `size`. */
+  unattributed?: SizeAttribution['unattributed'];
+  largestFunctions?: SizeAttribution['largestFunctions'];
   /** Why the binary could not be read. */
   error?: string;
 }
@@ -52,6 +61,20 @@ export interface PlatformReport {
   /** Oddities in the layers (names escaping the root, diff_id mismatches). */
   warnings: string[];
   findings: Finding[];
+  /** The image's files after whiteouts; only when asked for (`inspect --html`). */
+  files?: FileEntry[];
+}
+
+export interface FileEntry {
+  path: string;
+  type: FsEntryType;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  target?: string;
+  /** Index of the layer that put the entry in place. */
+  layer: number;
 }
 
 export interface InspectReport {

@@ -125,3 +125,30 @@ func main() {
 	fmt.Println(c, err)
 }
 `;
+
+/** A main module, a dependency with a dot in its last path element (escaped as %2e in symbols), and some std. */
+export const SIZED_PROGRAM: GoProgram = {
+  files: {
+    'go.mod': 'module example.com/sized\n\ngo 1.23\n\nrequire gopkg.in/acme.v2 v2.0.0\n\nreplace gopkg.in/acme.v2 => ./acme\n',
+    'acme/go.mod': 'module gopkg.in/acme.v2\n\ngo 1.20\n',
+    'acme/acme.go': 'package acme\n\nimport "strings"\n\n//go:noinline\nfunc Shout(s string) string { return strings.ToUpper(s) + "!" }\n',
+    'internal/calc/calc.go': 'package calc\n\n//go:noinline\nfunc Sum(xs []int) (n int) {\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n',
+    'main.go': `package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"example.com/sized/internal/calc"
+	"gopkg.in/acme.v2"
+)
+
+func main() {
+	b, _ := json.Marshal(map[string]int{"sum": calc.Sum([]int{1, 2, 3})})
+	fmt.Println(acme.Shout(string(b)))
+	_ = http.ListenAndServe("127.0.0.1:0", nil)
+}
+`,
+  },
+};
