@@ -7,7 +7,7 @@ import type { ElfInfo } from '../binary/elf.js';
 import type { BuildInfo } from '../binary/buildinfo.js';
 import type { BinaryAnalysis, GoLinked } from '../binary/analyze.js';
 import type { SizeAttribution } from '../binary/sizes.js';
-import type { FsEntryType } from '../image/fsview.js';
+import type { FsEntry } from '../image/fsview.js';
 
 export interface LayerSummary {
   digest: string;
@@ -65,17 +65,8 @@ export interface PlatformReport {
   files?: FileEntry[];
 }
 
-export interface FileEntry {
-  path: string;
-  type: FsEntryType;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  target?: string;
-  /** Index of the layer that put the entry in place. */
-  layer: number;
-}
+/** An image file as the page lists it; `layer` is the index of the layer that put it in place. */
+export type FileEntry = Pick<FsEntry, 'path' | 'type' | 'mode' | 'uid' | 'gid' | 'size' | 'target'> & { layer: number };
 
 export interface InspectReport {
   source: string;

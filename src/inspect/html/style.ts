@@ -27,6 +27,7 @@ svg.treemap text{font-size:11px;fill:#10161c;pointer-events:none}svg.treemap tex
 svg.sw{width:11px;height:11px;vertical-align:-1px}
 .tree ul{list-style:none;margin:0;padding-left:18px}.tree ul.root{padding-left:0}
 .tree summary{cursor:pointer}.tree li{padding:1px 0}
+.tree summary::before{content:"\\25B8";width:10px;color:var(--muted)}.tree details[open]>summary::before{content:"\\25BE"}
 .tree summary,.tree li.file{display:flex;gap:8px;align-items:baseline}
 .tree .name{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 .tree .target{color:var(--muted);font-size:12px}
