@@ -13,13 +13,13 @@ import { buildGo, type GoProgram } from '../binary/gobuild.js';
 import { testImage } from '../inspect/images.js';
 
 const MODULES = ['github.com/acme/alpha', 'github.com/acme/beta', 'golang.org/x/gamma', 'gopkg.in/delta.v1'];
-const PACKAGES = 25;
+const PACKAGES = 27;
 const FUNCS = 200;
 const CASES = 40;
 
 /**
  * A program the size of the distribution registry (45 MB unstripped): four dependency
- * modules of 25 packages, each with 200 distinct functions the main package calls
+ * modules of 27 packages, each with 200 distinct functions the main package calls
  * through tables (so none is dead code), plus net/http and encoding/json.
  */
 function largeProgram(): GoProgram {

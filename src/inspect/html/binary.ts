@@ -105,14 +105,14 @@ function treemap(groups: Group[], size: number): Html {
     const inner: Box = labelled ? { x: box.x + 1, y: box.y + HEADER, w: box.w - 2, h: box.h - HEADER - 1 } : box;
     const cells = squarify(g.cells, inner).map(({ item: c, box: r }, i) => cellSvg(c, r, g.color, i));
     const title = `${g.module}\n${humanSize(g.value)} (${g.value} bytes), ${percent(g.value, size)} of the file`;
-    out.push(html`<g class="group" data-module="${g.module}"><title>${title}</title>${rect(box, g.color, 'frame')}${labelled ? text(box.x + 4, box.y + 12, `${g.module} · ${humanSize(g.value)} · ${percent(g.value, size)}`, box.w - 8, 'glabel') : ''}${cells}</g>`);
+    out.push(html`<g class="group" data-module="${g.module}"><title>${title}</title>${rect(box, g.color, 'frame')}${labelled ? text(box.x + 4, box.y + 12, [`${g.module} · ${humanSize(g.value)} · ${percent(g.value, size)}`, `${g.module} · ${humanSize(g.value)}`, g.module], box.w - 8, 'glabel') : ''}${cells}</g>`);
   }
   return html`<svg class="treemap" viewBox="0 0 ${W} ${H}" role="img" aria-label="treemap of the binary's bytes">${out}</svg>`;
 }
 
 function cellSvg(c: Cell, r: Box, color: string, i: number): Html {
-  const label = r.w > 30 && r.h > 14 ? text(r.x + 3, r.y + 12, c.label, r.w - 6, 'clabel') : '';
-  const bytes = r.w > 50 && r.h > 28 ? text(r.x + 3, r.y + 25, humanSize(c.value), r.w - 6, 'csize') : '';
+  const label = r.h > 14 ? text(r.x + 3, r.y + 12, c.pkg !== undefined ? pathLabels(c.label) : [c.label], r.w - 6, 'clabel') : '';
+  const bytes = r.h > 28 ? text(r.x + 3, r.y + 25, [humanSize(c.value)], r.w - 6, 'csize', false) : '';
   return html`<g class="cell"${c.pkg !== undefined ? html` data-package="${c.pkg}" data-module="${c.module}"` : ''}><title>${c.title}</title>${rect(r, color, 'tile', i % 2 ? 0.78 : 0.95)}${label}${bytes}</g>`;
 }
 
@@ -120,14 +120,16 @@ function rect(b: Box, fill: string, cls: string, opacity = 1): Html {
   return html`<rect class="${cls}" x="${b.x.toFixed(1)}" y="${b.y.toFixed(1)}" width="${Math.max(0, b.w).toFixed(1)}" height="${Math.max(0, b.h).toFixed(1)}" fill="${fill}" fill-opacity="${opacity}"/>`;
 }
 
-/** A label cut to what fits (about 6.5 px per character at the page's 11 px font). */
-function text(x: number, y: number, s: string, width: number, cls: string): Html {
+/** The first label that fits (about 6.5 px per character at the page's 11 px font); else the last one cut, when `cut`. */
+function text(x: number, y: number, options: readonly string[], width: number, cls: string, cut = true): Html {
   const fit = Math.floor(width / 6.5);
-  if (fit < 3) return html``;
-  const last = s.slice(s.lastIndexOf('/') + 1);
-  const shown = s.length <= fit ? s : last.length + 2 <= fit && last !== s ? '…/' + last : '…' + s.slice(s.length - fit + 1);
-  return html`<text class="${cls}" x="${x.toFixed(1)}" y="${y.toFixed(1)}">${shown}</text>`;
+  const last = options[options.length - 1] ?? '';
+  const shown = options.find((o) => o.length <= fit) ?? (cut && fit >= 4 ? last.slice(0, fit - 1) + '…' : undefined);
+  return shown === undefined ? html`` : html`<text class="${cls}" x="${x.toFixed(1)}" y="${y.toFixed(1)}">${shown}</text>`;
 }
+
+/** A package path, or its last element when the path is too long. */
+const pathLabels = (p: string): string[] => (p.includes('/') ? [p, '…/' + p.slice(p.lastIndexOf('/') + 1)] : [p]);
 
 const swatch = (color: string): Html => html`<svg class="sw" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill="${color}"/></svg>`;
 
