@@ -40,6 +40,7 @@ export function inspectCommand(): Command<[string | undefined]> {
       for (const id of opts.ignore) {
         if (!AUDIT_RULES.some((r) => r.id === id)) throw new UsageError(`unknown rule ${id}: goscratch inspect --list-rules shows the rule ids`);
       }
+      if (opts.html) await checkPagePath(opts.html);
       const { parsePlatform } = await import('../oci/platform.js');
       const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
       const { inspectSource } = await import('../inspect/inspect.js');
@@ -67,4 +68,13 @@ export function inspectCommand(): Command<[string | undefined]> {
       const failing = t !== 'none' && report.findings.some((f) => severityRank(f.severity) >= severityRank(t));
       process.exitCode = failing ? ExitCode.failure : ExitCode.ok;
     });
+}
+
+/** Fails before any work when the page cannot be written, and never replaces a non-regular file. */
+async function checkPagePath(path: string): Promise<void> {
+  const { lstat, stat } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  if (!(await stat(dirname(path)).catch(() => undefined))?.isDirectory()) throw new UsageError(`cannot write ${path}: the directory ${dirname(path)} does not exist`);
+  const st = await lstat(path).catch(() => undefined);
+  if (st && !st.isFile()) throw new UsageError(`cannot write the page to ${path}: it exists and is not a regular file; choose another path`);
 }

@@ -53,6 +53,23 @@ const FACTS = `(() => {
   };
 })()`;
 
+test('--html refuses a path it cannot write, before reading the source', async () => {
+  const dir = await makeTempDir('inspect-html-path');
+  try {
+    const missing = await goscratch(['inspect', '/bin/true', '--html', join(dir, 'no', 'page.html')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /the directory .*\/no does not exist/);
+    const isDir = await goscratch(['inspect', '/bin/true', '--html', dir]);
+    assert.equal(isDir.code, 2);
+    assert.match(isDir.stderr, /it exists and is not a regular file/);
+    const ok = await goscratch(['inspect', '/bin/true', '--html', join(dir, 'page.html')]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(await readFile(join(dir, 'page.html'), 'utf8'), /No size attribution: it is not a Go binary\./);
+  } finally {
+    await removeTree(dir);
+  }
+});
+
 describe('goscratch inspect --html in a real browser', needTools('go', 'chromium'), () => {
   let dir: string;
   let browser: Chromium | undefined;
