@@ -8,6 +8,7 @@ import { withFile } from './bytes.js';
 import { parseElf, type ElfFile, type ElfInfo } from './elf.js';
 import { BuildInfoError, readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { goFunctions } from './gofuncs.js';
+import { attributeSizes, type SizeAttribution } from './sizes.js';
 
 export interface GoLinked {
   /** Where the function names came from: the pclntab, or a scan of the file. */
@@ -31,6 +32,8 @@ export interface BinaryAnalysis {
   go?: BuildInfo;
   goError?: string;
   linked?: GoLinked;
+  /** Where the file's bytes go, by Go package and ELF section (Go >= 1.18 pclntab). */
+  sizes?: SizeAttribution;
 }
 
 export function analyzeElf(elf: ElfFile): BinaryAnalysis {
@@ -57,6 +60,8 @@ export function analyzeElf(elf: ElfFile): BinaryAnalysis {
     tzdata: fns.hasPackage('time/tzdata'),
     fallbackRoots: fns.hasPackage('golang.org/x/crypto/x509roots/fallback'),
   };
+  const table = fns.functions();
+  if (table) out.sizes = attributeSizes(elf, table, out.go);
   return out;
 }
 

@@ -22,6 +22,7 @@ export function inspectCommand(): Command<[string | undefined]> {
     .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collectList, [] as string[])
     .addOption(insecureRegistryOption())
     .option('--no-color', 'no colours in text output')
+    .option('--html <file>', 'also write a self-contained HTML page: summary, layers and files, the binary by size, findings, dependencies')
     .option('--list-rules', 'print every inspect rule and exit')
     .addHelpText('after', '\nExit codes: 0 no finding at or above --failure-threshold, 1 findings at or above it, 2 usage or unreadable input.')
     .action(async (src, opts) => {
@@ -39,13 +40,20 @@ export function inspectCommand(): Command<[string | undefined]> {
       for (const id of opts.ignore) {
         if (!AUDIT_RULES.some((r) => r.id === id)) throw new UsageError(`unknown rule ${id}: goscratch inspect --list-rules shows the rule ids`);
       }
+      if (opts.html) await checkPagePath(opts.html);
       const { parsePlatform } = await import('../oci/platform.js');
       const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
       const { inspectSource } = await import('../inspect/inspect.js');
-      const report = await inspectSource(src, { ...(platform ? { platform } : {}), registry: registryOptions(opts) });
+      const report = await inspectSource(src, { ...(platform ? { platform } : {}), registry: registryOptions(opts), files: Boolean(opts.html) });
       const ignored = new Set(opts.ignore);
       for (const p of report.platforms) p.findings = p.findings.filter((f) => !ignored.has(f.rule));
       report.findings = report.findings.filter((f) => !ignored.has(f.rule));
+      if (opts.html) {
+        const [{ htmlReport }, { writeFileAtomic }, { VERSION }] = await Promise.all([import('../inspect/html/page.js'), import('../util/fs.js'), import('../version.js')]);
+        await writeFileAtomic(opts.html, htmlReport(report, AUDIT_RULES, VERSION));
+        // The file list is for the page only.
+        for (const p of report.platforms) delete p.files;
+      }
       if (format === 'json') {
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       } else if (format === 'text') {
@@ -60,4 +68,13 @@ export function inspectCommand(): Command<[string | undefined]> {
       const failing = t !== 'none' && report.findings.some((f) => severityRank(f.severity) >= severityRank(t));
       process.exitCode = failing ? ExitCode.failure : ExitCode.ok;
     });
+}
+
+/** Fails before any work when the page cannot be written, and never replaces a non-regular file. */
+async function checkPagePath(path: string): Promise<void> {
+  const { lstat, stat } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  if (!(await stat(dirname(path)).catch(() => undefined))?.isDirectory()) throw new UsageError(`cannot write ${path}: the directory ${dirname(path)} does not exist`);
+  const st = await lstat(path).catch(() => undefined);
+  if (st && !st.isFile()) throw new UsageError(`cannot write the page to ${path}: it exists and is not a regular file; choose another path`);
 }

@@ -213,6 +213,11 @@ export class FsView {
     return [...this.entries.values()].filter((e) => e.path.startsWith(prefix) && !e.path.slice(prefix.length).includes('/'));
   }
 
+  /** Every entry of the image (after whiteouts), in no particular order. */
+  all(): FsEntry[] {
+    return [...this.entries.values()];
+  }
+
   /** A small file's bytes; throws ImageFsError when missing, not a file, or over maxBytes. */
   async readFile(path: string, maxBytes = 1 << 20): Promise<Buffer> {
     const e = this.fileEntry(path, maxBytes);

@@ -4,7 +4,7 @@
  * copied to a temporary file, analyzed and removed.
  */
 import type { Artifact, Image } from '../image/model.js';
-import { FsView, type FsLimits } from '../image/fsview.js';
+import { FsView, type FsEntry, type FsLimits } from '../image/fsview.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { openSource, selectImages } from '../io/source.js';
@@ -14,7 +14,7 @@ import { fileDigest } from '../binary/bytes.js';
 import { GoscratchError } from '../util/errors.js';
 import { audit } from './checks.js';
 import { entrypointCandidates, entrypointFacts, imageFacts } from './facts.js';
-import type { BinaryReport, ImageSummary, InspectReport, PlatformReport } from './report.js';
+import type { BinaryReport, FileEntry, ImageSummary, InspectReport, PlatformReport } from './report.js';
 
 export interface InspectOptions {
   platform?: Platform;
@@ -22,6 +22,8 @@ export interface InspectOptions {
   /** For the Go support check; defaults to now. */
   today?: Date;
   registry?: RegistryOptions;
+  /** List the image's files in the report (`files`), for the HTML page. */
+  files?: boolean;
 }
 
 export async function inspectSource(spec: string, opts: InspectOptions = {}): Promise<InspectReport> {
@@ -54,6 +56,7 @@ export async function inspectImage(img: Image, name: string, opts: InspectOption
     ...(ep.analysis ? binaryFields(ep.analysis) : {}),
     ...(ep.error ? { error: ep.error } : {}),
   };
+  const files = opts.files ? view.all().map(fileEntry) : undefined;
   const findings = audit({
     file: name,
     image: facts,
@@ -62,7 +65,11 @@ export async function inspectImage(img: Image, name: string, opts: InspectOption
     ...(ep.missing && ep.error ? { entrypointMissing: ep.error } : {}),
     ...(opts.today ? { today: opts.today } : {}),
   });
-  return { platform: formatPlatform(img.platform), image: summarize(img, view), binary, warnings: [...view.warnings], findings };
+  return { platform: formatPlatform(img.platform), image: summarize(img, view), binary, warnings: [...view.warnings], findings, ...(files ? { files } : {}) };
+}
+
+function fileEntry(e: FsEntry): FileEntry {
+  return { path: e.path, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, ...(e.target !== undefined ? { target: e.target } : {}), layer: e.addedBy };
 }
 
 export async function inspectBinary(path: string, name: string, opts: InspectOptions = {}): Promise<InspectReport> {
@@ -86,12 +93,19 @@ function binaryFields(a: BinaryAnalysis): BinaryReport {
     ...(a.go ? { go: a.go } : {}),
     ...(a.goError ? { goError: a.goError } : {}),
     ...(a.linked ? { linked: a.linked } : {}),
+    ...(a.sizes ? { sizes: a.sizes.packages, unattributed: a.sizes.unattributed, largestFunctions: a.sizes.largestFunctions } : {}),
   };
 }
 
 function summarize(img: Image, view: FsView): ImageSummary {
   const c = img.config.config ?? {};
-  const layers = view.layerStats.map((l) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size, uncompressedSize: l.uncompressedSize }));
+  // History entries without empty_layer belong to the layers in order (when they are as many).
+  const built = (img.config.history ?? []).filter((h) => !h.empty_layer);
+  const steps = built.length === view.layerStats.length ? built : [];
+  const layers = view.layerStats.map((l, i) => {
+    const by = steps[i]?.created_by;
+    return { digest: l.digest, mediaType: l.mediaType, size: l.size, uncompressedSize: l.uncompressedSize, ...(by ? { createdBy: by } : {}) };
+  });
   return {
     digest: img.digest,
     platform: formatPlatform(img.platform),

@@ -1,4 +1,5 @@
 /** The human-readable inspect report (`--format text`); findings follow it, printed by the shared text reporter. */
+import { packageList } from '../binary/sizes.js';
 import type { BinaryReport, InspectReport, PlatformReport } from './report.js';
 
 export function humanSize(n: number): string {
@@ -72,6 +73,21 @@ function renderBinary(b: BinaryReport): string[] {
     const l = b.linked;
     const names = [l.cryptoTls && 'crypto/tls', l.loadLocation && 'time.LoadLocation', l.tzdata && 'time/tzdata', l.fallbackRoots && 'x509roots/fallback'].filter(Boolean);
     out.push(row('links', `${names.length ? names.join(', ') : 'none of crypto/tls, time.LoadLocation, time/tzdata'} (from ${l.source === 'pclntab' ? 'the pclntab' : 'symbol-name strings'})`));
+  }
+  if (b.sizes && b.size) out.push(...topPackages(b.sizes, b.size));
+  return out;
+}
+
+const TOP = 10;
+
+/** The ten packages with the most code, with their share of the file. */
+function topPackages(sizes: NonNullable<BinaryReport['sizes']>, fileSize: number): string[] {
+  const all = packageList(sizes);
+  const code = all.reduce((n, p) => n + p.bytes, 0);
+  const out = [row('size', `Go code ${humanSize(code)} of ${humanSize(fileSize)} in ${all.length} packages; top ${Math.min(TOP, all.length)}:`)];
+  for (const p of all.slice(0, TOP)) {
+    const share = `${((100 * p.bytes) / fileSize).toFixed(1)}%`;
+    out.push(row('', `${humanSize(p.bytes).padStart(10)} ${share.padStart(6)}  ${p.package}${p.module === p.package ? '' : `  (${p.module})`}`));
   }
   return out;
 }

@@ -6,12 +6,16 @@ import type { Finding } from '../findings/model.js';
 import type { ElfInfo } from '../binary/elf.js';
 import type { BuildInfo } from '../binary/buildinfo.js';
 import type { BinaryAnalysis, GoLinked } from '../binary/analyze.js';
+import type { SizeAttribution } from '../binary/sizes.js';
+import type { FsEntry } from '../image/fsview.js';
 
 export interface LayerSummary {
   digest: string;
   mediaType: string;
   size: number;
   uncompressedSize: number;
+  /** The history entry's `created_by` (the Dockerfile instruction or build step). */
+  createdBy?: string;
 }
 
 export interface ImageSummary {
@@ -41,6 +45,11 @@ export interface BinaryReport {
   go?: BuildInfo;
   goError?: string;
   linked?: GoLinked;
+  /** Go code bytes by module, then package (from the pclntab; absent before Go 1.18). */
+  sizes?: SizeAttribution['packages'];
+  /** The file's other bytes by part (ELF section, padding, headers); with `sizes` they add up to `size`. */
+  unattributed?: SizeAttribution['unattributed'];
+  largestFunctions?: SizeAttribution['largestFunctions'];
   /** Why the binary could not be read. */
   error?: string;
 }
@@ -52,7 +61,12 @@ export interface PlatformReport {
   /** Oddities in the layers (names escaping the root, diff_id mismatches). */
   warnings: string[];
   findings: Finding[];
+  /** The image's files after whiteouts; only when asked for (`inspect --html`). */
+  files?: FileEntry[];
 }
+
+/** An image file as the page lists it; `layer` is the index of the layer that put it in place. */
+export type FileEntry = Pick<FsEntry, 'path' | 'type' | 'mode' | 'uid' | 'gid' | 'size' | 'target'> & { layer: number };
 
 export interface InspectReport {
   source: string;

@@ -17,6 +17,8 @@ export interface GoProgram {
   args?: string[];
   /** Commit the sources to a fresh git repository first, so vcs.* settings are stamped. */
   git?: boolean;
+  /** For large programs; default 120 s. */
+  timeoutMs?: number;
 }
 
 const cache = new Map<string, Promise<string>>();
@@ -104,7 +106,7 @@ async function compile(p: GoProgram, key: string): Promise<string> {
   await execOk(go, ['build', '-o', out, ...(p.args ?? []), '.'], {
     cwd: dir,
     env: { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOWORK: 'off', CGO_ENABLED: '0', ...p.env },
-    timeoutMs: 120_000,
+    timeoutMs: p.timeoutMs ?? 120_000,
   });
   return out;
 }
@@ -125,3 +127,30 @@ func main() {
 	fmt.Println(c, err)
 }
 `;
+
+/** A main module, a dependency with a dot in its last path element (escaped as %2e in symbols), and some std. */
+export const SIZED_PROGRAM: GoProgram = {
+  files: {
+    'go.mod': 'module example.com/sized\n\ngo 1.23\n\nrequire gopkg.in/acme.v2 v2.0.0\n\nreplace gopkg.in/acme.v2 => ./acme\n',
+    'acme/go.mod': 'module gopkg.in/acme.v2\n\ngo 1.20\n',
+    'acme/acme.go': 'package acme\n\nimport "strings"\n\n//go:noinline\nfunc Shout(s string) string { return strings.ToUpper(s) + "!" }\n',
+    'internal/calc/calc.go': 'package calc\n\n//go:noinline\nfunc Sum(xs []int) (n int) {\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n',
+    'main.go': `package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"example.com/sized/internal/calc"
+	"gopkg.in/acme.v2"
+)
+
+func main() {
+	b, _ := json.Marshal(map[string]int{"sum": calc.Sum([]int{1, 2, 3})})
+	fmt.Println(acme.Shout(string(b)))
+	_ = http.ListenAndServe("127.0.0.1:0", nil)
+}
+`,
+  },
+};
