@@ -17,8 +17,6 @@ export interface GoProgram {
   args?: string[];
   /** Commit the sources to a fresh git repository first, so vcs.* settings are stamped. */
   git?: boolean;
-  /** For large programs; default 120 s. */
-  timeoutMs?: number;
 }
 
 const cache = new Map<string, Promise<string>>();
@@ -106,7 +104,7 @@ async function compile(p: GoProgram, key: string): Promise<string> {
   await execOk(go, ['build', '-o', out, ...(p.args ?? []), '.'], {
     cwd: dir,
     env: { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOWORK: 'off', CGO_ENABLED: '0', ...p.env },
-    timeoutMs: p.timeoutMs ?? 120_000,
+    timeoutMs: 120_000,
   });
   return out;
 }
