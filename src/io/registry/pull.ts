@@ -15,8 +15,8 @@ import type { Descriptor, Index, Manifest, Platform } from '../../oci/types.js';
 import { imageFromRaw, imagesOf, indexFromRaw, type Artifact, type Image, type Layer } from '../../image/model.js';
 import { fileLayer } from '../../image/layer.js';
 import { GoscratchError } from '../../util/errors.js';
-import { commitTemp, discardTemp, siblingTemp, tempDir } from '../../util/fs.js';
-import { initLayout, writeLayout } from '../layout.js';
+import { discardTemp, siblingTemp, tempDir } from '../../util/fs.js';
+import { commitLayout, initLayout, writeLayout } from '../layout.js';
 import { RegistrySession, STREAM_BUFFER, type RegistryOptions } from './session.js';
 import { parseJson, Repository, type FetchedManifest } from './repository.js';
 import { RegistryError } from './errors.js';
@@ -164,7 +164,8 @@ export async function pullIntoLayout(ref: string | Reference, dest: string, opts
     await initLayout(tmp);
     const a = await pullArtifact(ref, { ...pullOpts, blobDir: join(tmp, 'blobs', 'sha256') });
     await writeLayout(tmp, a, layoutOpts);
-    await commitTemp(tmp, dest);
+    // Another process may have made dest meanwhile: then the image is added to it.
+    if (!(await commitLayout(tmp, dest))) await writeLayout(dest, a, layoutOpts);
     return summary(a);
   } catch (e) {
     await discardTemp(tmp);
