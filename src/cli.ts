@@ -30,6 +30,7 @@ const commands: Record<string, () => Promise<CommandUnknownOpts>> = {
   sbom: async () => (await import('./cli/sbom.js')).sbomCommand(),
   resolve: async () => (await import('./cli/resolve.js')).resolveCommand(),
   apply: async () => (await import('./cli/apply.js')).applyCommand(),
+  cache: async () => (await import('./cli/cache.js')).cacheCommand(),
 };
 const requested = process.argv[2];
 const versionOnly = requested === '--version' || requested === '-V';
