@@ -11,17 +11,17 @@
  */
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pack as tarPack, type Header, type Pack } from 'tar-stream';
 import { DigestingStream, isDigest, sha256 } from '../oci/digest.js';
 import { canonicalJson } from '../oci/json.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { hostPlatform, platformMatches } from '../oci/platform.js';
 import type { Descriptor, Manifest } from '../oci/types.js';
+import { DEFAULT_LIMITS } from '../image/fsview.js';
 import { imageFromRaw, imagesOf, type Artifact, type Image, type Layer } from '../image/model.js';
-import { fsError, openOutput } from '../util/fs.js';
+import { fsError, openOutput, openRegular } from '../util/fs.js';
 import { InputError } from '../util/errors.js';
-import { openRegular } from '../util/fs.js';
 import { MAX_CONFIG_BYTES, openRange, parseJson, readLocation, type BlobLocation } from './blobs.js';
 import { configDiffIds, indexEntries, readLayoutStore, storeLayer, type LayoutStore } from './layout.js';
 import { imageName } from './names.js';
@@ -168,7 +168,7 @@ async function dockerArchiveImage(store: LayoutStore, entry: DockerEntry): Promi
     const gzip = await isGzip(loc);
     const digest = gzip ? await hashGzipLayer(loc, size, diffId, `${store.name}: layer ${p}`) : diffId;
     const d: Descriptor = { mediaType: gzip ? MediaType.ociLayerGzip : MediaType.ociLayer, digest, size };
-    layers.push(storeLayer({ name: store.name, locate: () => loc }, d, diffId));
+    layers.push(storeLayer(store, d, diffId, p));
   }
   const manifest: Manifest = {
     schemaVersion: 2,
@@ -190,12 +190,26 @@ async function isGzip(loc: BlobLocation): Promise<boolean> {
   }
 }
 
-/** The digest of a gzip layer's bytes, checking that they expand to the config's diff_id. */
+/**
+ * The digest of a gzip layer's bytes, checking that they expand to the config's
+ * diff_id, within the bounds inspect reads layers with (a bomb stops early).
+ */
 async function hashGzipLayer(loc: BlobLocation, size: number, diffId: string, what: string): Promise<string> {
   const compressed = new DigestingStream();
   const expanded = new DigestingStream();
+  const lim = DEFAULT_LIMITS;
+  let n = 0;
+  const bound = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      n += chunk.length;
+      if (n > lim.maxLayerBytes || (n > lim.ratioFloor && n > lim.maxRatio * Math.max(1, compressed.bytes))) {
+        return cb(new InputError(`${what} expands past ${n} bytes from ${compressed.bytes}; refusing to read further (a decompression bomb?)`));
+      }
+      cb(null, chunk);
+    },
+  });
   try {
-    await pipeline(await openRange(loc, size, what), compressed, createGunzip(), expanded, new Writable({ write: (_c, _e, cb) => cb() }));
+    await pipeline(await openRange(loc, size, what), compressed, createGunzip(), bound, expanded, new Writable({ write: (_c, _e, cb) => cb() }));
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${what} is not a readable gzip stream (${(e as Error).message})`);

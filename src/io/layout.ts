@@ -137,8 +137,11 @@ export function configDiffIds(rawConfig: Buffer, what: string): string[] {
   return ids as string[];
 }
 
-/** A layer whose bytes stay in the store until opened, and are verified as they are read. */
-export function storeLayer(store: LayoutStore, d: Descriptor, diffId: string): Layer {
+/**
+ * A layer whose bytes stay in the store until opened, and are verified as they are
+ * read; `file` is where the store keeps it (default: blobs/sha256/<hex>).
+ */
+export function storeLayer(store: LayoutStore, d: Descriptor, diffId: string, file = blobName(d.digest)): Layer {
   const what = `${store.name}: layer ${d.digest}`;
   return {
     mediaType: d.mediaType,
@@ -146,7 +149,7 @@ export function storeLayer(store: LayoutStore, d: Descriptor, diffId: string): L
     size: d.size,
     diffId,
     ...(d.annotations ? { annotations: d.annotations } : {}),
-    open: async () => openBlob(located(store, blobName(d.digest), `layer ${d.digest}`), d, what),
+    open: async () => openBlob(located(store, file, `layer ${d.digest}`), d, what),
   };
 }
 
