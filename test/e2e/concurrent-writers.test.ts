@@ -1,7 +1,7 @@
 // Concurrent writers sharing one OCI layout or one goscratch cache, as separate
-// processes: no image may be lost from index.json, creating one new layout together
-// must not fail, and builds differing only in the environment Go reads must each get
-// their own binary.
+// processes: no image may be lost from index.json (writers and `goscratch pull`),
+// creating one new layout together must not fail, and builds differing only in the
+// environment Go reads must each get their own binary.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, readdir, writeFile } from 'node:fs/promises';
@@ -14,6 +14,9 @@ import { writeModule } from '../helpers/fixtures.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
 import { needTools } from '../helpers/tools.js';
 import { initLayout } from '../../src/io/layout.js';
+import { pushArtifact } from '../../src/io/registry/index.js';
+import { startRegistry } from '../helpers/registry.js';
+import { testImage as registryImage } from '../registry/fixtures.js';
 
 const WRITER = fileURLToPath(new URL('../io/fixtures/write-layout.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -55,6 +58,29 @@ describe('concurrent writers', () => {
       }
     }
     assert.deepEqual({ failures, losses }, { failures: [], losses: [] }, `no writer fails and 0 images are lost in ${TRIALS} trials`);
+  });
+
+  test('pulls of different images into one new layout all land (5 trials of 4 pulls)', needTools('docker-registry'), async (t) => {
+    const reg = await startRegistry();
+    t.after(() => reg.stop());
+    const refs: string[] = [];
+    for (let i = 0; i < WRITERS; i++) {
+      const ref = `${reg.host}/pulls/app:v${i}`;
+      await pushArtifact(ref, await registryImage({ layerSizes: [1024] }));
+      refs.push(ref);
+    }
+    const problems: string[] = [];
+    for (let trial = 0; trial < 5; trial++) {
+      const layout = join(dir, `pulls-${trial}`, 'layout');
+      await execOk('mkdir', ['-p', join(dir, `pulls-${trial}`)]);
+      const results = await Promise.all(refs.map((ref) => goscratch(['pull', ref, layout, '-q'], { timeoutMs: 120_000 })));
+      results.forEach((r, i) => {
+        if (r.code !== 0) problems.push(`trial ${trial} pull ${i}: ${r.stderr.trim()}`);
+      });
+      const names = (await layoutIndex(layout)).map((d) => d.annotations?.['org.opencontainers.image.ref.name']);
+      for (let i = 0; i < WRITERS; i++) if (results[i]!.code === 0 && !names.includes(`v${i}`)) problems.push(`trial ${trial}: lost v${i}`);
+    }
+    assert.deepEqual(problems, []);
   });
 
   test('builds sharing a cache but differing only in GOFLAGS=-tags=red each get their own binary (10 trials)', needTools('go'), async () => {
