@@ -147,7 +147,7 @@ export function planOutput(path: string, link: Stats | undefined, target: Stats 
   const via = link.isSymbolicLink() ? 'a symbolic link to ' : '';
   if (link.isSymbolicLink()) {
     if (!links) return { how: 'refuse', why: 'it is a symbolic link' };
-    if (!s) return { how: 'refuse', why: 'it is a symbolic link to nothing; goscratch does not replace symbolic links' };
+    if (!s) return { how: 'refuse', why: 'it is a symbolic link to nothing' };
     if (s.isFile()) return real ? { how: 'replace', path: real } : { how: 'refuse', why: 'its symbolic link cannot be resolved' };
   }
   if (s && stdio && policy.devices) return { how: 'stdio', path, fd: stdio };
@@ -166,14 +166,12 @@ export async function choosePlan(path: string, policy: OutputPolicy = {}): Promi
 /** 1 or 2 when `s` is the file behind this process's stdout or stderr. */
 function stdioOf(s: Stats): 1 | 2 | undefined {
   for (const fd of [1, 2] as const) {
-    const own = (() => {
-      try {
-        return fstatSync(fd);
-      } catch {
-        return undefined;
-      }
-    })();
-    if (own && own.dev === s.dev && own.ino === s.ino) return fd;
+    try {
+      const own = fstatSync(fd);
+      if (own.dev === s.dev && own.ino === s.ino) return fd;
+    } catch {
+      // that descriptor is closed
+    }
   }
   return undefined;
 }
@@ -195,8 +193,7 @@ export interface Output {
 export async function openOutput(path: string, o: OutputPolicy & { mode?: number; refuse?: (why: string) => GoscratchError } = {}): Promise<Output> {
   const plan = await choosePlan(path, o);
   if (plan.how === 'refuse') {
-    const why = `goscratch never replaces anything but a regular file`;
-    throw o.refuse?.(plan.why) ?? new UsageError(`cannot write ${path}: ${plan.why}; ${why}`, { input: path, hint: 'give a new path or a regular file' });
+    throw o.refuse?.(plan.why) ?? new UsageError(`cannot write ${path}: ${plan.why}; goscratch never replaces anything but a regular file`, { input: path, hint: 'give a new path or a regular file' });
   }
   if (plan.how === 'stream') return streamInto(plan.path, plan.fifo);
   if (plan.how === 'stdio') return stdioOutput(plan.path, plan.fd === 1 ? process.stdout : process.stderr);
