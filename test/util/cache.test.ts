@@ -8,6 +8,8 @@ import { acquireLock } from '../../src/util/lock.js';
 import { UsageError } from '../../src/util/errors.js';
 import { compileKey, type CompileOptions } from '../../src/golang/compile.js';
 import { goscratch } from '../helpers/run.js';
+import { copyExample } from '../helpers/fixtures.js';
+import { requireTool } from '../helpers/tools.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'gs-cache-'));
 const KiB = 1024;
@@ -90,6 +92,23 @@ test('goscratch cache info and prune, with --json, on the cache GOSCRATCH_CACHE 
   assert.equal(bad.code, 2, bad.stderr);
   const unknown = await goscratch(['cache', 'prune', '--everything'], { env });
   assert.equal(unknown.code, 2, unknown.stderr);
+});
+
+test('a build leaves the cache within GOSCRATCH_CACHE_MAX, and a bound-free build keeps its binary and layers', async (t) => {
+  if (!requireTool(t, 'go')) return;
+  const root = tmp();
+  const src = await copyExample('hello', join(root, 'src'));
+  const build = (cache: string, env: Record<string, string> = {}): Promise<unknown> =>
+    goscratch(['build', src, '--oci-layout', join(root, `out-${cache.length}-${Object.keys(env).length}`), '--sbom', 'none', '-q'], { env: { GOSCRATCH_CACHE: cache, ...env }, timeoutMs: 180_000 })
+      .then((r) => assert.equal(r.code, 0, r.stderr));
+  const kept = join(root, 'kept');
+  await build(kept);
+  const info = await new Cache(kept).info();
+  assert.equal(info.kinds.bin.entries, 1);
+  assert.ok(info.kinds.layers.entries >= 2);
+  const bounded = join(root, 'bounded');
+  await build(bounded, { GOSCRATCH_CACHE_MAX: '64Ki' });
+  assert.ok((await new Cache(bounded).info()).bytes <= 64 * KiB, 'pruned to the bound after the build');
 });
 
 test('the compile key changes with everything Go reads: GOFLAGS, CGO_*, the go env file, the go binary', async () => {
