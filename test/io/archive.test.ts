@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -11,7 +11,13 @@ import { InputError } from '../../src/util/errors.js';
 import { testImage } from '../inspect/images.js';
 import { writeTar } from './hostile.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'gs-archive-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'gs-archive-'));
+  made.push(d);
+  return d;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 async function bytesOf(l: Layer): Promise<Buffer> {
   const chunks: Buffer[] = [];

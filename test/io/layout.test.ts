@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -16,7 +16,13 @@ async function sampleImage(arch = 'amd64', text = 'hi'): Promise<Image> {
   return setContainerConfig(img, () => ({ Entrypoint: ['/app'], User: '10001:10001' }));
 }
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'gs-layout-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'gs-layout-'));
+  made.push(d);
+  return d;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 test('a layout round trip keeps every digest and byte', async () => {
   const img = await sampleImage();

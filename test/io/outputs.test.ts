@@ -1,18 +1,23 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Stats } from 'node:fs';
+import { rmSync, type Stats } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execOk, start } from '../helpers/exec.js';
 import { planOutput, writeFileAtomic, writeOutput } from '../../src/util/fs.js';
-import { writeArchive } from '../../src/io/archive.js';
-import { readArchive } from '../../src/io/archive.js';
+import { readArchive, writeArchive } from '../../src/io/archive.js';
 import { checkOutputs } from '../../src/io/outputs.js';
 import { GoscratchError, InputError, UsageError } from '../../src/util/errors.js';
 import { testImage } from '../inspect/images.js';
 
-const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'gs-outputs-'));
+const made: string[] = [];
+const tmp = async (): Promise<string> => {
+  const d = await mkdtemp(join(tmpdir(), 'gs-outputs-'));
+  made.push(d);
+  return d;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** A stand-in for fs.Stats of one kind, so the decision is tested for kinds a test may not create. */
 function st(kind: 'file' | 'dir' | 'symlink' | 'fifo' | 'char' | 'block' | 'socket'): Stats {

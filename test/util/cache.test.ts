@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cache, DEFAULT_CACHE_MAX } from '../../src/util/cache.js';
@@ -11,7 +11,13 @@ import { goscratch } from '../helpers/run.js';
 import { copyExample } from '../helpers/fixtures.js';
 import { requireTool } from '../helpers/tools.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'gs-cache-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'gs-cache-'));
+  made.push(d);
+  return d;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const KiB = 1024;
 
 /** An entry of `bytes` bytes last used `ageS` seconds ago. */

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,13 @@ import { GoscratchError } from '../../src/util/errors.js';
 
 const HOLDER = fileURLToPath(new URL('./fixtures/hold-lock.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'gs-lock-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'gs-lock-'));
+  made.push(d);
+  return d;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Starts a process that takes the lock, resolved once it holds it. */
 async function holder(path: string, ms?: number): Promise<Running> {
