@@ -13,6 +13,7 @@ import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLayer } from '../src/image/layerbuilder.js';
+import { Cache } from '../src/util/cache.js';
 import { appendLayers, emptyImage, setContainerConfig } from '../src/image/mutate.js';
 import { baseEntries, bundledCaCertificates, DEFAULT_USER } from '../src/image/scratch.js';
 import { writeLayout } from '../src/io/layout.js';
@@ -33,7 +34,7 @@ const cli = (args: string[]): void => {
   execFileSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: src, stdio: 'ignore' });
 };
 
-async function assemble(cache = true): Promise<ReturnType<typeof appendLayers>> {
+async function assemble(cache: Cache | false = Cache.fromEnv()): Promise<ReturnType<typeof appendLayers>> {
   const [base, app] = await Promise.all([
     buildLayer(baseEntries(DEFAULT_USER, bundledCaCertificates()), { mtime: 0, cache }),
     buildLayer([{ type: 'file', path: '/usr/local/bin/hello', mode: 0o555, source: bin, size: statSync(bin).size }], { mtime: 0, cache }),

@@ -36,6 +36,7 @@ const commands: Record<string, () => Promise<CommandUnknownOpts>> = {
   sbom: async () => (await import('./cli/sbom.js')).sbomCommand(),
   resolve: async () => (await import('./cli/resolve.js')).resolveCommand(),
   apply: async () => (await import('./cli/apply.js')).applyCommand(),
+  cache: async () => (await import('./cli/cache.js')).cacheCommand(),
 };
 const versionOnly = process.argv[2] === '--version' || process.argv[2] === '-V';
 const requested = process.argv.slice(2).find((a) => !a.startsWith('-'));

@@ -46,8 +46,9 @@ export function sbomCommand(): Command<[string]> {
       }
       const text = sbom.sbomFor({ ...subject, toolVersion: VERSION }, opts.format);
       if (opts.output) {
-        const { writeFileAtomic } = await import('../util/fs.js');
-        await writeFileAtomic(opts.output, text);
+        // A FIFO or /dev/stdout is written through; a symlink is followed, never replaced.
+        const { writeOutput } = await import('../util/fs.js');
+        await writeOutput(opts.output, text, { devices: true });
       } else if (!opts.json) {
         process.stdout.write(text);
       }

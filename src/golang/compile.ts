@@ -1,12 +1,15 @@
 /**
  * Compiling one main package for one platform: static (CGO_ENABLED=0), -trimpath,
  * stripped (-ldflags "-s -w"), with the user's ldflags, tags, flags and env added.
- * The Go build cache is the user's own, so repeated builds are incremental.
+ * The Go build cache is the user's own, so repeated builds are incremental; the
+ * binaries are kept in goscratch's cache (util/cache.ts), keyed by compileKey.
  */
-import { mkdir } from 'node:fs/promises';
+import { copyFile, link, realpath, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '../oci/digest.js';
-import { cacheRoot, tempDir } from '../util/fs.js';
+import { Cache } from '../util/cache.js';
+import { readBounded, tempDir } from '../util/fs.js';
 import type { Platform } from '../oci/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import { BuildError } from '../util/errors.js';
@@ -53,27 +56,66 @@ export function compileEnv(o: CompileOptions, base: NodeJS.ProcessEnv = process.
 }
 
 /**
- * The binary's path: one per package, platform and options, kept between runs so
- * that an unchanged build is a no-op for Go (it sees the output is up to date and
- * skips the link), as it is for `go build -o` on a developer's machine.
+ * Everything besides the sources that decides which binary `go build` makes: the
+ * package, platform and flags, the environment Go reads (GO*, CGO_* and the C
+ * toolchain's variables, after goscratch's own settings; the `go env -w` file), and
+ * which go binary runs. Two builds that differ in any of these never share a binary.
  */
-async function outputPath(o: CompileOptions): Promise<string> {
-  const key = sha256(JSON.stringify([o.dir, o.importPath, o.platform, o.ldflags, o.tags, o.flags, o.env])).slice(7, 31);
-  const dir = join(cacheRoot(), 'bin', key);
-  try {
-    await mkdir(dir, { recursive: true });
-    return join(dir, 'app');
-  } catch {
-    return join(tempDir('goscratch-build-'), 'app'); // a read-only home still builds
+export async function compileKey(o: CompileOptions, env: NodeJS.ProcessEnv): Promise<string> {
+  const goEnv = Object.entries(env)
+    .filter(([k]) => (/^(GO|CGO_)/.test(k) && !k.startsWith('GOSCRATCH_')) || ['CC', 'CXX', 'AR', 'PKG_CONFIG'].includes(k))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const goenvFile = env.GOENV === 'off' ? undefined : (env.GOENV || join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'go', 'env'));
+  const goenvText = goenvFile ? await readBounded(goenvFile, 1 << 20, 'the go env file').then((b) => b.toString('utf8'), () => '') : '';
+  const goPath = await realpath(o.go).catch(() => o.go);
+  const st = await stat(goPath).catch(() => undefined);
+  const goBinary = st ? [goPath, st.size, st.mtimeMs, st.ino, st.dev] : [goPath];
+  return sha256(JSON.stringify([o.dir, o.importPath, o.platform, o.ldflags, o.tags, o.flags, goEnv, goenvText, goBinary])).slice(7, 39);
+}
+
+/**
+ * Compiles into the cache entry for this build's key, under the entry's lock, so an
+ * unchanged build is a no-op for Go (it sees the output is up to date and skips the
+ * link), as `go build -o` is on a developer's machine. The caller gets its own link
+ * to the binary, which a later build or a prune cannot change.
+ */
+async function compileCached(o: CompileOptions, env: NodeJS.ProcessEnv, cache: Cache): Promise<string> {
+  const key = await compileKey(o, env);
+  const out = await cache.withEntry('bin', key, async (dir) => {
+    const bin = join(dir, 'app');
+    await runGo(o, bin, env);
+    const own = join(tempDir('goscratch-build-'), 'app');
+    await link(bin, own).catch(() => copyFile(bin, own));
+    return own;
+  });
+  await cache.enforce();
+  return out;
+}
+
+async function runGo(o: CompileOptions, out: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const r = await execCapture(o.go, compileArgs(o, out), { cwd: o.dir, env });
+  if (r.code !== 0) {
+    throw new BuildError(`go build for ${formatPlatform(o.platform)} failed:\n${r.stderr.trim()}`);
   }
 }
 
 /** Compiles and returns the binary's path; a compile error carries Go's own output. */
-export async function compile(o: CompileOptions): Promise<string> {
-  const out = await outputPath(o);
-  const r = await execCapture(o.go, compileArgs(o, out), { cwd: o.dir, env: compileEnv(o) });
-  if (r.code !== 0) {
-    throw new BuildError(`go build for ${formatPlatform(o.platform)} failed:\n${r.stderr.trim()}`);
+export async function compile(o: CompileOptions, cache: Cache | false = Cache.fromEnv()): Promise<string> {
+  const env = compileEnv(o);
+  if (cache) {
+    try {
+      return await compileCached(o, env, cache);
+    } catch (e) {
+      // A cache that cannot be written (a read-only home) still builds, uncached.
+      if (!isFsFailure(e)) throw e;
+    }
   }
+  const out = join(tempDir('goscratch-build-'), 'app');
+  await runGo(o, out, env);
   return out;
+}
+
+function isFsFailure(e: unknown): boolean {
+  const code = ((e as { cause?: NodeJS.ErrnoException }).cause ?? (e as NodeJS.ErrnoException))?.code;
+  return code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOSPC';
 }

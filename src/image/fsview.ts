@@ -7,7 +7,7 @@
  * expansion is capped (gzip bombs), and file contents are only ever written to a
  * fresh temporary directory under a fixed name.
  */
-import { InputError } from '../util/errors.js';
+import { GoscratchError, InputError } from '../util/errors.js';
 import { createWriteStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import type { Layer } from './model.js';
 import { isGzipLayer, MediaType } from '../oci/mediatypes.js';
-import { tempDir } from '../util/fs.js';
+import { fsError, tempDir } from '../util/fs.js';
 
 export type FsEntryType = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -64,7 +64,10 @@ export interface OpenOptions extends Partial<FsLimits> {
    * candidates), so extractFile of one of them needs no second pass over its layer.
    */
   capture?: readonly string[];
-  /** Most bytes one captured or extracted file may have. */
+  /**
+   * Most bytes one captured or extracted file may have, and the most all captures of
+   * one open may write to TMPDIR together (a layer may repeat a path many times).
+   */
   maxFileBytes?: number;
 }
 
@@ -110,46 +113,53 @@ export class FsView {
     const entries = new Map<string, FsEntry>();
     const warnings: string[] = [];
     const stats: LayerStat[] = [];
-    for (const [li, layer] of layers.entries()) {
-      const where = layerName(li, layer);
-      const stat = await walkLayer(layer, where, lim, async (h, body, ordinal) => {
-        const norm = normalizeName(h.name);
-        if (norm.escaped) warnings.push(`${where}: entry ${JSON.stringify(h.name)} points outside the root; read as ${norm.path}`);
-        const path = norm.path;
-        if (path === '/') return;
-        const base = path.slice(path.lastIndexOf('/') + 1);
-        const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-        if (base === '.wh..wh..opq') {
-          removeTree(entries, dir, li, false);
-          return;
-        }
-        if (base.startsWith('.wh.')) {
-          removeTree(entries, joinPath(dir, base.slice(4)), li, true);
-          return;
-        }
-        let entry: FsEntry = { path, type: entryType(h), mode: h.mode, uid: h.uid, gid: h.gid, size: h.size, layer: li, ordinal, addedBy: li };
-        if (h.type === 'symlink') entry.target = h.linkname;
-        if (h.type === 'link') {
-          // A hard link shares its target's bytes: point at where those live.
-          const t = entries.get(normalizeName(h.linkname).path);
-          if (!t || t.type !== 'file') {
-            warnings.push(`${where}: hard link ${path} -> ${h.linkname} has no file to point at`);
-            entry = { ...entry, type: 'other' };
-          } else {
-            entry = { ...entry, type: 'file', size: t.size, layer: t.layer, ordinal: t.ordinal };
+    let captureBudget = maxFileBytes;
+    try {
+      for (const [li, layer] of layers.entries()) {
+        const where = layerName(li, layer);
+        const stat = await walkLayer(layer, where, lim, async (h, body, ordinal) => {
+          const norm = normalizeName(h.name);
+          if (norm.escaped) warnings.push(`${where}: entry ${JSON.stringify(h.name)} points outside the root; read as ${norm.path}`);
+          const path = norm.path;
+          if (path === '/') return;
+          const base = path.slice(path.lastIndexOf('/') + 1);
+          const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+          if (base === '.wh..wh..opq') {
+            removeTree(entries, dir, li, false);
+            return;
           }
-        }
-        const old = entries.get(path);
-        if (old && old.type === 'dir' && entry.type !== 'dir') removeTree(entries, path, li + 1, false);
-        entries.set(path, entry);
-        if (wanted.has(path) && h.type === 'file' && h.size <= maxFileBytes) {
-          const stale = captured.get(path);
-          if (stale) await rm(dirname(stale.path), { recursive: true, force: true });
-          captured.set(path, { ...(await copyOut(body)), layer: li, ordinal });
-        }
-      });
-      if (stat.diffId !== layer.diffId) warnings.push(`${where}: uncompressed content ${stat.diffId} does not match its diff_id ${layer.diffId}`);
-      stats.push({ digest: layer.digest, mediaType: layer.mediaType, size: layer.size, uncompressedSize: stat.bytes });
+          if (base.startsWith('.wh.')) {
+            removeTree(entries, joinPath(dir, base.slice(4)), li, true);
+            return;
+          }
+          let entry: FsEntry = { path, type: entryType(h), mode: h.mode, uid: h.uid, gid: h.gid, size: h.size, layer: li, ordinal, addedBy: li };
+          if (h.type === 'symlink') entry.target = h.linkname;
+          if (h.type === 'link') {
+            // A hard link shares its target's bytes: point at where those live.
+            const t = entries.get(normalizeName(h.linkname).path);
+            if (!t || t.type !== 'file') {
+              warnings.push(`${where}: hard link ${path} -> ${h.linkname} has no file to point at`);
+              entry = { ...entry, type: 'other' };
+            } else {
+              entry = { ...entry, type: 'file', size: t.size, layer: t.layer, ordinal: t.ordinal };
+            }
+          }
+          const old = entries.get(path);
+          if (old && old.type === 'dir' && entry.type !== 'dir') removeTree(entries, path, li + 1, false);
+          entries.set(path, entry);
+          if (wanted.has(path) && h.type === 'file' && h.size <= captureBudget) {
+            captureBudget -= h.size;
+            const stale = captured.get(path);
+            if (stale) await rm(dirname(stale.path), { recursive: true, force: true });
+            captured.set(path, { ...(await copyOut(body, path)), layer: li, ordinal });
+          }
+        });
+        if (stat.diffId !== layer.diffId) warnings.push(`${where}: uncompressed content ${stat.diffId} does not match its diff_id ${layer.diffId}`);
+        stats.push({ digest: layer.digest, mediaType: layer.mediaType, size: layer.size, uncompressedSize: stat.bytes });
+      }
+    } catch (e) {
+      for (const c of captured.values()) await rm(dirname(c.path), { recursive: true, force: true });
+      throw e;
     }
     return new FsView(layers, entries, stats, warnings, lim, captured, maxFileBytes);
   }
@@ -246,7 +256,7 @@ export class FsView {
     }
     let out: ExtractedFile | undefined;
     await this.findEntry(e, async (body) => {
-      out = await copyOut(body);
+      out = await copyOut(body, path);
     });
     return out as ExtractedFile;
   }
@@ -284,10 +294,11 @@ export class FsView {
   }
 }
 
-const DEFAULT_MAX_FILE = 2 ** 31;
+/** The largest file copied out for analysis; Go binaries, even with debug info, stay well below. */
+const DEFAULT_MAX_FILE = 512 * 2 ** 20;
 
 /** Writes an entry's bytes to `file` in a fresh temporary directory, hashing them on the way. */
-async function copyOut(body: EntryBody): Promise<ExtractedFile> {
+async function copyOut(body: EntryBody, name: string): Promise<ExtractedFile> {
   const path = join(tempDir('goscratch-extract-'), 'file');
   const hash = createHash('sha256');
   const hasher = new Transform({
@@ -296,7 +307,16 @@ async function copyOut(body: EntryBody): Promise<ExtractedFile> {
       cb(null, chunk);
     },
   });
-  await pipeline(Readable.from(body), hasher, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  // A full TMPDIR is a write error naming the path, never taken for a corrupt layer.
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  let writeError: unknown;
+  out.on('error', (e) => (writeError ??= e));
+  try {
+    await pipeline(Readable.from(body), hasher, out);
+  } catch (e) {
+    if (writeError) throw fsError(writeError, path, `write a temporary copy of ${name} to`);
+    throw e;
+  }
   return { path, digest: 'sha256:' + hash.digest('hex') };
 }
 
@@ -378,16 +398,17 @@ async function walkLayer(layer: Layer, where: string, lim: FsLimits, fn: EntryFn
     }
     if (!stopped) await piping;
   } catch (e) {
-    if (e instanceof ImageFsError) throw e;
-    throw layerError(where, meter.error ?? failure ?? e);
+    // Our own errors (a limit, a full TMPDIR, a blob that fails its digest) say what
+    // happened; anything else from the stream is the layer's fault.
+    throw layerError(where, meter.error ?? (e instanceof GoscratchError ? e : (failure ?? e)));
   } finally {
     raw.destroy();
   }
   return { bytes: meter.bytes, diffId: meter.digest() };
 }
 
-function layerError(where: string, e: unknown): ImageFsError {
-  if (e instanceof ImageFsError) return e;
+function layerError(where: string, e: unknown): GoscratchError {
+  if (e instanceof GoscratchError) return e;
   const msg = e instanceof Error ? e.message : String(e);
   if (/unexpected end|Unexpected end of data|premature close/i.test(msg)) return new ImageFsError(`${where} is truncated (${msg})`);
   return new ImageFsError(`${where} is corrupt: ${msg}`);

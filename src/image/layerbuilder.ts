@@ -5,12 +5,13 @@
  * bytes, so the same digest, on every machine.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { constants as zc } from 'node:zlib';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { sha256 } from '../oci/digest.js';
 import { BLOCK_SIZE, gzipParallel } from './pgzip.js';
-import { cacheRoot, writeFileAtomic } from '../util/fs.js';
+import { Cache } from '../util/cache.js';
+import { readBounded, writeFileAtomic } from '../util/fs.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { bufferLayer } from './layer.js';
 import type { Layer } from './model.js';
@@ -26,11 +27,13 @@ export interface LayerOptions {
   mtime: number;
   /** gzip level; 1 (fastest) matches go-containerregistry's default. */
   gzipLevel?: number;
-  /** Read and write compressed layers in goscratch's cache (default true). */
-  cache?: boolean;
+  /** The cache compressed layers are read from and written to (default: the user's; false: none). */
+  cache?: Cache | false;
 }
 
 const DIR_MODE = 0o755;
+/** Layers are held in memory whole; a cache file larger than this is not one goscratch wrote. */
+const MAX_CACHED_LAYER = 2 ** 31 - 1;
 
 /** Normalises an image path to a tar name: no leading slash, no `.` or `..`, no empty parts. */
 export function tarName(path: string): string {
@@ -68,11 +71,14 @@ export async function buildLayer(entries: readonly LayerEntry[], opts: LayerOpti
   const diffId = sha256(tarBytes);
   // The same tar always compresses to the same bytes (same zlib, level and blocks), so
   // an unchanged layer, like the binary of an unchanged build, is read back instead.
-  const cacheFile = join(cacheRoot(), 'layers', sha256(`${diffId} ${level} ${BLOCK_SIZE} ${process.versions.zlib}`).slice(7));
-  const useCache = opts.cache ?? true;
-  const cached = useCache ? await readFile(cacheFile).catch(() => undefined) : undefined;
+  const cache = opts.cache ?? Cache.fromEnv();
+  const cacheFile = cache ? cache.entryPath('layers', sha256(`${diffId} ${level} ${BLOCK_SIZE} ${process.versions.zlib}`).slice(7)) : undefined;
+  const cached = cacheFile ? await readBounded(cacheFile, MAX_CACHED_LAYER, 'a cached layer').catch(() => undefined) : undefined;
   const bytes = cached ?? (await gzipParallel(tarBytes, level));
-  if (!cached && useCache) await mkdir(dirname(cacheFile), { recursive: true }).then(() => writeFileAtomic(cacheFile, bytes)).catch(() => undefined);
+  if (cache && cacheFile) {
+    if (cached) await cache.touch(cacheFile);
+    else await mkdir(dirname(cacheFile), { recursive: true }).then(() => writeFileAtomic(cacheFile, bytes, undefined, { links: false })).then(() => cache.enforce(), () => undefined);
+  }
   return bufferLayer({ mediaType: MediaType.ociLayerGzip, digest: sha256(bytes), diffId, bytes });
 }
 

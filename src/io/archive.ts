@@ -4,25 +4,28 @@
  * manifest.json, >= 25 either), `podman load` and skopeo's docker-archive: and
  * oci-archive: transports all accept it. Reading also takes plain docker-archive
  * tarballs (manifest.json only, as older `docker save` and skopeo write them).
+ *
+ * Reading is lazy: the tar's headers are indexed (tarindex.ts), the JSON documents
+ * read from their byte ranges, and a layer's bytes only when it is opened, verified
+ * as they stream. Nothing is extracted to disk.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile } from 'node:fs/promises';
-import { dirname, join, normalize } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { extract as tarExtract, pack as tarPack, type Header, type Pack } from 'tar-stream';
-import { DigestingStream, digestOf, sha256 } from '../oci/digest.js';
+import { Transform, Writable } from 'node:stream';
+import { pack as tarPack, type Header, type Pack } from 'tar-stream';
+import { DigestingStream, isDigest, sha256 } from '../oci/digest.js';
 import { canonicalJson } from '../oci/json.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { hostPlatform, platformMatches } from '../oci/platform.js';
-import type { ImageConfig, Manifest } from '../oci/types.js';
-import { fileLayer } from '../image/layer.js';
+import type { Descriptor, Manifest } from '../oci/types.js';
+import { DEFAULT_LIMITS } from '../image/fsview.js';
 import { artifactBlobs, imageFromRaw, imagesOf, type Artifact, type Image, type Layer } from '../image/model.js';
-import { commitTemp, discardTemp, siblingTemp, tempDir } from '../util/fs.js';
+import { fsError, openOutput, openRegular } from '../util/fs.js';
 import { InputError } from '../util/errors.js';
-import { indexEntries, isLayoutDir, readLayout } from './layout.js';
+import { MAX_CONFIG_BYTES, openRange, parseJson, readLocation, type BlobLocation } from './blobs.js';
+import { configDiffIds, indexEntries, readLayoutStore, storeLayer, type LayoutStore } from './layout.js';
 import { imageName } from './names.js';
+import { indexTar, resolveEntry } from './tarindex.js';
 
 /** The image docker loads: the one for this machine's platform, else the first. */
 function dockerImage(a: Artifact): Image {
@@ -34,13 +37,20 @@ function blobName(digest: string): string {
   return 'blobs/sha256/' + digest.slice('sha256:'.length);
 }
 
+/**
+ * Writes an archive to `file`: a new path or regular file is replaced atomically, a
+ * FIFO or character device (`/dev/null`, a pipe) written through, a symlink followed
+ * to its regular file; anything else is refused (util/fs.ts).
+ */
 export async function writeArchive(file: string, a: Artifact, opts: { tags?: readonly string[] } = {}): Promise<void> {
-  const tmp = siblingTemp(file);
+  const out = await openOutput(file, { devices: true });
   try {
-    await packArchive(a, createWriteStream(tmp), opts);
-    await commitTemp(tmp, file);
+    await packArchive(a, out.stream, opts).catch((e: unknown) => {
+      throw fsError(e, out.path, 'write');
+    });
+    await out.commit();
   } catch (e) {
-    await discardTemp(tmp);
+    await out.discard();
     throw e;
   }
 }
@@ -90,70 +100,77 @@ function addStream(pack: Pack, header: Partial<Header> & { name: string }, layer
   });
 }
 
-/** Extracts regular files of an archive into a fresh temp dir, refusing unsafe names. */
-async function extract(file: string): Promise<string> {
-  const root = tempDir('goscratch-archive-');
-  const ex = tarExtract();
-  const input = createReadStream(file);
-  const done = new Promise<void>((resolve, reject) => {
-    ex.on('entry', (h, stream, next) => {
-      const name = normalize(h.name).replace(/^\.\/+/, '');
-      const safe = !name.startsWith('/') && !name.startsWith('..') && !name.includes('\0');
-      if (h.type !== 'file' || !safe) {
-        stream.resume();
-        stream.on('end', next);
-        return;
-      }
-      const target = join(root, name);
-      mkdir(dirname(target), { recursive: true })
-        .then(() => pipeline(stream, createWriteStream(target)))
-        .then(() => next(), reject);
-    });
-    ex.on('finish', resolve);
-    ex.on('error', reject);
-    input.on('error', reject);
-  });
-  input.pipe(ex);
-  try {
-    await done;
-  } catch (e) {
-    throw new InputError(`cannot read archive ${file}: ${(e as Error).message}`);
-  }
-  return root;
+/** An archive's entries as a layout store: names resolve to byte ranges of the file. */
+function archiveStore(file: string, entries: Awaited<ReturnType<typeof indexTar>>): LayoutStore {
+  return {
+    name: file,
+    locate: (name) => {
+      const r = resolveEntry(entries, name);
+      return r ? { path: file, range: r } : undefined;
+    },
+  };
 }
 
 /** Reads an archive: its OCI layout when it has one, else its docker manifest.json. */
 export async function readArchive(file: string, opts: { ref?: string } = {}): Promise<Artifact> {
-  const root = await extract(file);
-  if (await isLayoutDir(root)) return readLayout(root, opts);
-  let entries: Array<{ Config: string; RepoTags?: string[]; Layers: string[] }>;
-  try {
-    entries = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
-  } catch {
-    throw new InputError(`${file} is neither an OCI archive (no oci-layout) nor a docker archive (no readable manifest.json)`);
-  }
-  const entry = opts.ref ? entries.find((e) => e.RepoTags?.some((t) => t === opts.ref || imageName(t).full === imageName(opts.ref!).full)) : entries[0];
+  const store = archiveStore(file, await indexTar(file));
+  if (store.locate('oci-layout')) return readLayoutStore(store, opts);
+  const loc = store.locate('manifest.json');
+  if (!loc) throw new InputError(`${file} is neither an OCI archive (no oci-layout) nor a docker archive (no manifest.json)`, { input: file });
+  const entries = parseJson(await readLocation(loc, MAX_CONFIG_BYTES, `${file}: manifest.json`), `${file}: manifest.json`) as DockerEntry[];
+  if (!Array.isArray(entries) || !entries.every(isDockerEntry)) throw new InputError(`${file}: manifest.json is not a docker archive manifest (a list of {Config, Layers})`, { input: file });
+  const entry = opts.ref ? entries.find((e) => e.RepoTags?.some((t) => t === opts.ref || fullName(t) === fullName(opts.ref!))) : entries[0];
   if (!entry) throw new InputError(`no image ${opts.ref ? JSON.stringify(opts.ref) + ' ' : ''}in docker archive ${file}`);
-  return dockerArchiveImage(root, entry);
+  return dockerArchiveImage(store, entry);
 }
 
-async function dockerArchiveImage(root: string, entry: { Config: string; Layers: string[] }): Promise<Image> {
-  const inside = (p: string): string => {
-    const n = normalize(p);
-    if (n.startsWith('..') || n.startsWith('/')) throw new InputError(`docker archive names a path outside itself: ${p}`);
-    return join(root, n);
+interface DockerEntry {
+  Config: string;
+  RepoTags?: string[];
+  Layers: string[];
+}
+
+function isDockerEntry(e: unknown): e is DockerEntry {
+  const x = e as Partial<DockerEntry> | null;
+  return Boolean(x) && typeof x!.Config === 'string' && Array.isArray(x!.Layers) && x!.Layers.every((l) => typeof l === 'string') &&
+    (x!.RepoTags === undefined || x!.RepoTags === null || (Array.isArray(x!.RepoTags) && x!.RepoTags.every((t) => typeof t === 'string')));
+}
+
+function fullName(t: string): string {
+  try {
+    return imageName(t).full;
+  } catch {
+    return t;
+  }
+}
+
+/**
+ * An image from a docker-archive entry. An uncompressed layer's digest is its diff_id
+ * from the config, checked when the layer is read; a gzip layer is hashed once here
+ * (compressed and uncompressed, in one streaming pass) to learn its digest.
+ */
+async function dockerArchiveImage(store: LayoutStore, entry: DockerEntry): Promise<Image> {
+  const locate = (p: string, what: string): BlobLocation => {
+    const loc = store.locate(p);
+    if (!loc) throw new InputError(`docker archive ${store.name} has no ${what} ${JSON.stringify(p)}`);
+    return loc;
   };
-  const rawConfig = await readFile(inside(entry.Config));
-  const config = JSON.parse(rawConfig.toString('utf8')) as ImageConfig;
+  const configLoc = locate(entry.Config, 'config');
+  const rawConfig = await readLocation(configLoc, MAX_CONFIG_BYTES, `${store.name}: config ${entry.Config}`);
+  const diffIds = configDiffIds(rawConfig, `${store.name}: config ${entry.Config}`);
+  if (diffIds.length !== entry.Layers.length) {
+    throw new InputError(`docker archive ${store.name}: the config lists ${diffIds.length} layers, manifest.json ${entry.Layers.length}`);
+  }
   const layers: Layer[] = [];
   for (const [i, p] of entry.Layers.entries()) {
-    const path = inside(p);
-    const { digest, size, gzip } = await hashFile(path);
-    const diffId = gzip ? await hashGunzipped(path) : digest;
-    if (config.rootfs?.diff_ids?.[i] && config.rootfs.diff_ids[i] !== diffId) {
-      throw new InputError(`docker archive layer ${p} does not match the image config's diff_id ${config.rootfs.diff_ids[i]}`);
-    }
-    layers.push(fileLayer({ mediaType: gzip ? MediaType.ociLayerGzip : MediaType.ociLayer, digest, size, diffId, path }));
+    const loc = locate(p, 'layer');
+    const size = loc.range!.size;
+    const diffId = diffIds[i]!;
+    if (!isDigest(diffId)) throw new InputError(`docker archive ${store.name}: diff_id ${JSON.stringify(diffId)} is not a sha256 digest`);
+    const gzip = await isGzip(loc);
+    const digest = gzip ? await hashGzipLayer(loc, size, diffId, `${store.name}: layer ${p}`) : diffId;
+    const d: Descriptor = { mediaType: gzip ? MediaType.ociLayerGzip : MediaType.ociLayer, digest, size };
+    layers.push(storeLayer(store, d, diffId, p));
   }
   const manifest: Manifest = {
     schemaVersion: 2,
@@ -164,13 +181,41 @@ async function dockerArchiveImage(root: string, entry: { Config: string; Layers:
   return imageFromRaw(canonicalJson(manifest), rawConfig, layers);
 }
 
-async function hashFile(path: string): Promise<{ digest: string; size: number; gzip: boolean }> {
-  const fh = await open(path, 'r');
-  const head = Buffer.alloc(2);
-  await fh.read(head, 0, 2, 0).finally(() => fh.close());
-  return { ...(await digestOf(createReadStream(path))), gzip: head[0] === 0x1f && head[1] === 0x8b };
+async function isGzip(loc: BlobLocation): Promise<boolean> {
+  const { fh } = await openRegular(loc.path, loc.path);
+  try {
+    const head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, loc.range?.start ?? 0);
+    return head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
 }
 
-async function hashGunzipped(path: string): Promise<string> {
-  return (await digestOf(createReadStream(path), createGunzip())).digest;
+/**
+ * The digest of a gzip layer's bytes, checking that they expand to the config's
+ * diff_id, within the bounds inspect reads layers with (a bomb stops early).
+ */
+async function hashGzipLayer(loc: BlobLocation, size: number, diffId: string, what: string): Promise<string> {
+  const compressed = new DigestingStream();
+  const expanded = new DigestingStream();
+  const lim = DEFAULT_LIMITS;
+  let n = 0;
+  const bound = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      n += chunk.length;
+      if (n > lim.maxLayerBytes || (n > lim.ratioFloor && n > lim.maxRatio * Math.max(1, compressed.bytes))) {
+        return cb(new InputError(`${what} expands past ${n} bytes from ${compressed.bytes}; refusing to read further (a decompression bomb?)`));
+      }
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(await openRange(loc, size, what), compressed, createGunzip(), bound, expanded, new Writable({ write: (_c, _e, cb) => cb() }));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${what} is not a readable gzip stream (${(e as Error).message})`);
+  }
+  if (expanded.digest() !== diffId) throw new InputError(`${what} does not match the image config's diff_id ${diffId}`);
+  return compressed.digest();
 }

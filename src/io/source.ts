@@ -8,6 +8,7 @@ import type { Platform } from '../oci/types.js';
 import { imagesOf, type Artifact, type Image } from '../image/model.js';
 import { formatPlatform, platformMatches } from '../oci/platform.js';
 import { UsageError } from '../util/errors.js';
+import { fileKind } from '../util/fs.js';
 import { readArchive } from './archive.js';
 import { isLayoutDir, readLayout } from './layout.js';
 import type { RegistryOptions } from './registry/session.js';
@@ -53,7 +54,7 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
   }
   const st = await stat(rest).catch(() => undefined);
   if (kind === 'archive' || kind === 'file') {
-    if (!st?.isFile()) throw new UsageError(`${rest} is not a readable file`);
+    if (!st?.isFile()) throw new UsageError(`${rest} is ${st ? fileKind(st) : 'missing'}, not a readable file`);
     if (kind === 'file') return { kind: 'binary', name: spec, path: rest };
     return { kind: 'artifact', via: 'archive', name: spec, artifact: await readArchive(rest) };
   }
@@ -66,6 +67,7 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
     throw new UsageError(`${rest} is neither an ELF binary nor a tar archive`);
   }
   if (st?.isDirectory()) throw new UsageError(`${rest} is a directory but not an OCI layout (no oci-layout file)`);
+  if (st) throw new UsageError(`${rest} is ${fileKind(st)}: give an OCI layout directory, an archive file, a registry reference or an ELF file`);
   if (looksLikePath(rest)) {
     throw new UsageError(`${rest} does not exist; to read it from a registry instead, write docker://${rest}`);
   }

@@ -1,64 +1,330 @@
 /**
- * Temporary paths and atomic writes. Every output is written to a temporary sibling
- * and renamed into place, so an interrupted run never leaves a half-written file;
- * temporary directories are removed when the process exits, even on Ctrl-C.
+ * Temporary paths and safe writes. An output goes to a temporary sibling and is
+ * renamed into place, so an interrupted run never leaves a half-written file, and
+ * only ever over a regular file or a new path: a symlink is written through to the
+ * regular file it names (never replaced), a FIFO or character device (`/dev/null`, a
+ * pipe behind `/dev/stdout`) is written into when the caller allows it, anything else
+ * is refused. Temporary paths are removed when the process exits, even on Ctrl-C.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { close, constants, createWriteStream, fstat, fstatSync, mkdtempSync, open, rmSync, type Stats } from 'node:fs';
+import { lstat, open as openFile, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GoscratchError, InputError, UsageError } from './errors.js';
 
 const cleanups = new Set<string>();
 let hooked = false;
+
+/** Removes a tree at exit, when only synchronous calls run; `rm -rf` takes what rmSync cannot (very deep trees). */
+function removeNow(p: string): void {
+  try {
+    rmSync(p, { recursive: true, force: true });
+  } catch {
+    spawnSync('rm', ['-rf', '--', p], { stdio: 'ignore' });
+  }
+}
 
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
   process.on('exit', () => {
-    for (const p of cleanups) rmSync(p, { recursive: true, force: true });
+    for (const p of cleanups) removeNow(p);
   });
+}
+
+/** Removes `p` at exit unless `forget` is called first (lock files, temporary paths). */
+export function removeAtExit(p: string): void {
+  hookExit();
+  cleanups.add(p);
+}
+
+export function forget(p: string): void {
+  cleanups.delete(p);
 }
 
 /** A fresh directory under the system temp dir, removed at exit. */
 export function tempDir(prefix = 'goscratch-'): string {
-  hookExit();
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.add(d);
+  let d: string;
+  try {
+    d = mkdtempSync(join(tmpdir(), prefix));
+  } catch (e) {
+    throw fsError(e, tmpdir(), 'create a temporary directory in');
+  }
+  removeAtExit(d);
   return d;
 }
 
 /** A temporary path next to `target` (same filesystem, so rename is atomic). */
 export function siblingTemp(target: string): string {
-  hookExit();
   const p = join(dirname(target), `.${basename(target)}.tmp-${randomBytes(4).toString('hex')}`);
-  cleanups.add(p);
+  removeAtExit(p);
   return p;
 }
 
 /** Renames a finished temporary path into place and stops tracking it. */
 export async function commitTemp(tmp: string, target: string): Promise<void> {
-  await rename(tmp, target);
-  cleanups.delete(tmp);
+  await rename(tmp, target).catch((e: unknown) => {
+    throw fsError(e, target, 'write');
+  });
+  forget(tmp);
 }
 
 export async function discardTemp(tmp: string): Promise<void> {
   await rm(tmp, { recursive: true, force: true });
-  cleanups.delete(tmp);
+  forget(tmp);
 }
 
-export async function writeFileAtomic(target: string, data: Buffer | string, mode?: number): Promise<void> {
+const WHY: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  EPIPE: 'the reader went away',
+};
+
+/**
+ * An operating-system error on `path` as a user-facing error that names the path
+ * (`cannot write /out/x.tar: no space left on device`); other errors pass unchanged.
+ */
+export function fsError(e: unknown, path: string, action: string): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const why = code ? WHY[code] : undefined;
+  if (!why) return e;
+  const hint = code === 'ENOSPC' || code === 'EDQUOT' ? `free space on the file system that holds ${path}${action.includes('temporary') ? ', or point TMPDIR at another one' : ''}` : undefined;
+  return new GoscratchError(`cannot ${action} ${path}: ${why} (${code})`, { input: path, cause: e, ...(hint ? { hint } : {}) });
+}
+
+/** How an output path is written, decided from what is there now. */
+export type OutputPlan =
+  /** New path or regular file (possibly behind a symlink): temporary sibling of `path`, renamed over it. */
+  | { how: 'replace'; path: string }
+  /** A FIFO or character device: opened and written into, never replaced. */
+  | { how: 'stream'; path: string; fifo: boolean }
+  /** This process's own stdout or stderr (`/dev/stdout` when it is a socket or pipe): written to directly. */
+  | { how: 'stdio'; path: string; fd: 1 | 2 }
+  | { how: 'refuse'; why: string };
+
+export interface OutputPolicy {
+  /** Write through a symlink to the regular file it names (default true). */
+  links?: boolean;
+  /** Write into FIFOs, character devices and this process's stdout/stderr (default false). */
+  devices?: boolean;
+}
+
+/** What a non-regular file is, for messages: `a FIFO`, `a symbolic link`, ... */
+export function fileKind(s: Stats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  if (s.isSocket()) return 'a socket';
+  if (s.isSymbolicLink()) return 'a symbolic link';
+  return s.isFile() ? 'a regular file' : 'not a regular file';
+}
+
+/**
+ * The decision alone, from `lstat` of the path (`link`), `stat` through it (`target`),
+ * for a symlink to a regular file its real path, and which of this process's stdout
+ * (1) or stderr (2) the path is, if any. Pure, so each case is testable without
+ * making device nodes.
+ */
+export function planOutput(path: string, link: Stats | undefined, target: Stats | undefined, real: string | undefined, policy: OutputPolicy = {}, stdio?: 1 | 2): OutputPlan {
+  const links = policy.links ?? true;
+  if (!link) return { how: 'replace', path };
+  if (link.isFile()) return { how: 'replace', path };
+  const s = link.isSymbolicLink() ? target : link;
+  const via = link.isSymbolicLink() ? 'a symbolic link to ' : '';
+  if (link.isSymbolicLink()) {
+    if (!links) return { how: 'refuse', why: 'it is a symbolic link' };
+    if (!s) return { how: 'refuse', why: 'it is a symbolic link to nothing' };
+    if (s.isFile()) return real ? { how: 'replace', path: real } : { how: 'refuse', why: 'its symbolic link cannot be resolved' };
+  }
+  if (s && stdio && policy.devices) return { how: 'stdio', path, fd: stdio };
+  if (s && (s.isFIFO() || s.isCharacterDevice()) && policy.devices) return { how: 'stream', path, fifo: s.isFIFO() };
+  return { how: 'refuse', why: `it is ${via}${s ? fileKind(s) : 'nothing'}` };
+}
+
+/** Looks at `path` and decides (see planOutput). */
+export async function choosePlan(path: string, policy: OutputPolicy = {}): Promise<OutputPlan> {
+  const link = await lstat(path).catch(() => undefined);
+  const target = link?.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
+  const real = link?.isSymbolicLink() && target?.isFile() ? await realpath(path).catch(() => undefined) : undefined;
+  return planOutput(path, link, target, real, policy, target && !target.isFile() ? stdioOf(target) : undefined);
+}
+
+/** 1 or 2 when `s` is the file behind this process's stdout or stderr. */
+function stdioOf(s: Stats): 1 | 2 | undefined {
+  for (const fd of [1, 2] as const) {
+    try {
+      const own = fstatSync(fd);
+      if (own.dev === s.dev && own.ino === s.ino) return fd;
+    } catch {
+      // that descriptor is closed
+    }
+  }
+  return undefined;
+}
+
+/** A file being written: pipe into `stream`, then `commit()` (or `discard()` on failure). */
+export interface Output {
+  /** Where the bytes end up (through a symlink, the file it names). */
+  readonly path: string;
+  readonly stream: Writable;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/**
+ * Opens an output, with errors that say which path and why. `refuse` makes the
+ * refusal error: a UsageError for a path the user named, an InputError for a file
+ * inside a layout or cache.
+ */
+export async function openOutput(path: string, o: OutputPolicy & { mode?: number; refuse?: (why: string) => GoscratchError } = {}): Promise<Output> {
+  const plan = await choosePlan(path, o);
+  if (plan.how === 'refuse') {
+    throw o.refuse?.(plan.why) ?? new UsageError(`cannot write ${path}: ${plan.why}; goscratch never replaces anything but a regular file`, { input: path, hint: 'give a new path or a regular file' });
+  }
+  if (plan.how === 'stream') return streamInto(plan.path, plan.fifo);
+  if (plan.how === 'stdio') return stdioOutput(plan.path, plan.fd === 1 ? process.stdout : process.stderr);
+  const target = plan.path;
   const tmp = siblingTemp(target);
+  const stream = createWriteStream(tmp, { flags: 'wx', ...(o.mode === undefined ? {} : { mode: o.mode }) });
+  stream.on('error', () => undefined); // reported by the pipeline that writes into it
+  return {
+    path: target,
+    stream,
+    commit: () => commitTemp(tmp, target),
+    discard: () => discardTemp(tmp),
+  };
+}
+
+/**
+ * Opens a FIFO or character device for writing. A FIFO is opened without blocking and
+ * written through the event loop (a blocked open would hold a worker thread and keep
+ * the process from exiting on SIGTERM); with no reader yet it waits, polling.
+ */
+async function streamInto(path: string, fifo: boolean): Promise<Output> {
+  const flags = constants.O_WRONLY | (fifo ? constants.O_NONBLOCK : 0);
+  let fd: number;
+  for (;;) {
+    try {
+      fd = await promisify(open)(path, flags);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw fsError(e, path, 'write');
+      await sleep(100); // no reader on the FIFO yet
+    }
+  }
+  const st = await promisify(fstat)(fd);
+  if (fifo ? !st.isFIFO() : !st.isCharacterDevice()) {
+    close(fd);
+    throw new UsageError(`cannot write ${path}: it changed while it was opened`, { input: path });
+  }
+  const stream = fifo ? new Socket({ fd, readable: false, writable: true }) : createWriteStream('', { fd });
+  stream.on('error', () => undefined);
+  const finished = once(stream, 'close');
+  return {
+    path,
+    stream,
+    commit: async () => {
+      await finished;
+    },
+    discard: async () => {
+      stream.destroy();
+      await finished.catch(() => undefined);
+    },
+  };
+}
+
+/** Writes into this process's stdout or stderr, which stays open afterwards. */
+function stdioOutput(path: string, out: NodeJS.WriteStream): Output {
+  const stream = new Writable({
+    write: (chunk: Buffer, _enc, cb) => void out.write(chunk, cb),
+  });
+  return { path, stream, commit: async () => undefined, discard: async () => void stream.destroy() };
+}
+
+/** Writes `data` to an output (see openOutput). */
+export async function writeOutput(path: string, data: Buffer | string, o: OutputPolicy & { mode?: number; refuse?: (why: string) => GoscratchError } = {}): Promise<void> {
+  const out = await openOutput(path, o);
   try {
-    await writeFile(tmp, data, mode === undefined ? {} : { mode });
-    await commitTemp(tmp, target);
+    await pipeline(Readable.from([Buffer.from(data)]), out.stream).catch((e: unknown) => {
+      throw fsError(e, out.path, 'write');
+    });
+    await out.commit();
   } catch (e) {
-    await discardTemp(tmp);
+    await out.discard();
     throw e;
   }
 }
 
-/** Where goscratch keeps files between runs: $GOSCRATCH_CACHE, else $XDG_CACHE_HOME/goscratch, else ~/.cache/goscratch. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GOSCRATCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'goscratch');
+/**
+ * Writes a whole file atomically: over a new path or a regular file, or through a
+ * symlink to one (as docker does with a linked config.json); anything else is refused.
+ * `links: false` refuses symlinks too, for files inside a layout or cache.
+ */
+export async function writeFileAtomic(target: string, data: Buffer | string, mode?: number, o: { links?: boolean } = {}): Promise<void> {
+  await writeOutput(target, data, {
+    ...(mode === undefined ? {} : { mode }),
+    links: o.links ?? true,
+    refuse: (why) => new InputError(`cannot write ${target}: ${why}; goscratch never replaces anything but a regular file`, { input: target }),
+  });
+}
+
+/**
+ * Opens a file for reading that must be a regular file: O_NONBLOCK so a FIFO cannot
+ * hang the open (and with it the process, even on SIGTERM), O_NOFOLLOW (`noFollow`)
+ * so a symlink cannot stand in for a file goscratch owns (a layout's blobs).
+ */
+export async function openRegular(path: string, what: string, o: { noFollow?: boolean } = {}): Promise<{ fh: FileHandle; size: number }> {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (o.noFollow ? constants.O_NOFOLLOW : 0);
+  let fh: FileHandle;
+  try {
+    fh = await openFile(path, flags);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new InputError(`${what} is a symbolic link, not a regular file: goscratch reads only its own files there`, { input: path });
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`${what} is missing (${path})`, { input: path });
+    throw fsError(e, path, 'read');
+  }
+  const st = await fh.stat();
+  if (!st.isFile()) {
+    await fh.close();
+    throw new InputError(`${what} is ${fileKind(st)}, not a regular file`, { input: path });
+  }
+  return { fh, size: st.size };
+}
+
+/** Reads a whole small file of at most `max` bytes (refused by its size, before reading). */
+export async function readBounded(path: string, max: number, what: string, o: { noFollow?: boolean } = {}): Promise<Buffer> {
+  const { fh, size } = await openRegular(path, what, o);
+  try {
+    if (size > max) throw new InputError(`${what} is ${size} bytes, more than the ${max} goscratch reads`, { input: path });
+    return await readExactly(fh, 0, size, what);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads `size` bytes at `position`; a file that ends first is truncated. */
+export async function readExactly(fh: FileHandle, position: number, size: number, what: string): Promise<Buffer> {
+  const buf = Buffer.alloc(size);
+  let got = 0;
+  while (got < size) {
+    const { bytesRead } = await fh.read(buf, got, size - got, position + got);
+    if (bytesRead === 0) throw new InputError(`${what} is truncated: ${got} of ${size} bytes`);
+    got += bytesRead;
+  }
+  return buf;
 }

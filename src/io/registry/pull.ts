@@ -9,10 +9,10 @@ import { imagesOf, type Artifact, type Layer } from '../../image/model.js';
 import type { Reference } from '../../oci/reference.js';
 import type { Platform } from '../../oci/types.js';
 import { InputError } from '../../util/errors.js';
-import { commitTemp, discardTemp, siblingTemp } from '../../util/fs.js';
+import { discardTemp, siblingTemp } from '../../util/fs.js';
 import { mapLimit } from '../../util/pool.js';
 import { putBlobStream } from '../blobs.js';
-import { initLayout, isLayoutDir, writeLayout } from '../layout.js';
+import { commitLayout, initLayout, isLayoutDir, writeLayout } from '../layout.js';
 import { openRemote, type RemoteOptions } from './remote.js';
 
 export interface PullOptions extends RemoteOptions {
@@ -44,7 +44,8 @@ export async function pullIntoLayout(ref: string | Reference, dest: string, opts
     if (!existing) await initLayout(root);
     await mapLimit(distinctLayers(a), opts.jobs ?? 4, (l) => putBlobStream(root, l.digest, () => l.open()));
     await writeLayout(root, a, opts.tags ? { tags: opts.tags } : {});
-    if (!existing) await commitTemp(root, dest);
+    // Another process may have made dest meanwhile: then the image is added to it.
+    if (!existing && !(await commitLayout(root, dest))) await writeLayout(dest, a, opts.tags ? { tags: opts.tags } : {});
   } catch (e) {
     if (!existing) await discardTemp(root);
     throw e;
