@@ -7,6 +7,12 @@ import type { BuildResult } from '../gobuild/pipeline.js';
 import type { SbomFormat } from '../inspect/sbom/subject.js';
 import type { RegistryOptions } from '../io/registry/session.js';
 import type { Published, Sink } from './sinks.js';
+import { stat } from 'node:fs/promises';
+
+async function isFileOrDir(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined);
+  return Boolean(st?.isFile() || st?.isDirectory());
+}
 
 export interface PublishHooks {
   onStep?: (step: string) => void;
@@ -30,7 +36,9 @@ export async function publishAll(result: Pick<BuildResult, 'artifact' | 'tags'>,
 /** SBOMs of what was published: files next to file outputs, referrers of pushed images. Returns what was written. */
 export async function attachSboms(result: BuildResult, published: readonly Published[], format: SbomFormat | 'none', registry: RegistryOptions = {}): Promise<string[]> {
   if (format === 'none') return [];
-  const files = published.filter((p) => p.type === 'oci-layout' || p.type === 'tarball').map((p) => p.path);
+  // An SBOM goes next to a layout or a regular file, never beside a device or FIFO (`--tarball /dev/null`).
+  const files = [];
+  for (const p of published) if ((p.type === 'oci-layout' || p.type === 'tarball') && (await isFileOrDir(p.path))) files.push(p.path);
   const pushed = published.filter((p) => p.type === 'registry').map((p) => p.path);
   if (files.length === 0 && pushed.length === 0) return [];
   const { buildSboms } = await import('../inspect/sbom/build.js');
