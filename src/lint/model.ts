@@ -273,33 +273,41 @@ export interface VarValue {
  * the stage's own ARGs (a bare `ARG X` takes the global default). A value is undefined
  * when the build supplies it.
  */
-export function varsAt(model: DockerfileModel, instr: Instr): Map<string, string | undefined> {
-  return new Map([...rawVarsAt(model, instr)].map(([k, v]) => [k, v.value]));
+export function varsAt(model: DockerfileModel, instr: Instr): ReadonlyMap<string, string | undefined> {
+  let values = valuesCache.get(instr);
+  if (!values) {
+    values = valuesOf(rawVarsAt(model, instr));
+    valuesCache.set(instr, values);
+  }
+  return values;
 }
 
 /** As varsAt, with each value's text as written (`$TARGETARCH` for `ENV GOARCH=$TARGETARCH`). */
-export function rawVarsAt(model: DockerfileModel, instr: Instr): Map<string, VarValue> {
+export function rawVarsAt(model: DockerfileModel, instr: Instr): ReadonlyMap<string, VarValue> {
   let vars = varsCache.get(instr);
   if (!vars) {
     vars = computeVars(model, instr);
     varsCache.set(instr, vars);
   }
-  return new Map(vars);
+  return vars;
 }
 
-/** Rules ask for the same instruction's variables many times: computed once. */
+/** Rules ask for the same instruction's variables many times: computed once, shared read-only. */
 const varsCache = new WeakMap<Instr, Map<string, VarValue>>();
+const valuesCache = new WeakMap<Instr, Map<string, string | undefined>>();
 
 function computeVars(model: DockerfileModel, instr: Instr): Map<string, VarValue> {
   const globals = new Map([...model.globalArgs].map(([k, v]) => [k, { value: v, raw: v ?? '' }]));
   const stage = instr.stage;
   if (!stage) return globals;
+  // One walk of the chain fills in every instruction's variables on the way.
   // ENV carries from stage to stage; each stage's ARGs are its own. ENV wins over an ARG of the same name.
   const env = new Map<string, VarValue>();
   for (const s of chain(stage)) {
     const args = new Map<string, VarValue>();
     for (const i of s.instrs) {
-      if (i === instr) return scopeOf(args, env);
+      const scope = varsCache.get(i) ?? scopeOf(args, env);
+      varsCache.set(i, scope);
       if (i.keyword === 'ENV') for (const p of i.props) env.set(p.name, p.value === null ? { value: undefined, raw: '' } : { value: expand(p.value, valuesOf(scopeOf(args, env))), raw: p.value });
       if (i.keyword !== 'ARG') continue;
       for (const p of i.props) {
@@ -307,16 +315,15 @@ function computeVars(model: DockerfileModel, instr: Instr): Map<string, VarValue
         args.set(p.name, p.value === null ? globals.get(p.name) ?? { value: undefined, raw: '' } : { value: expand(p.value, valuesOf(scopeOf(args, env))), raw: p.value });
       }
     }
-    if (s === stage) return scopeOf(args, env);
   }
-  return env;
+  return varsCache.get(instr) ?? scopeOf(new Map(), env);
 }
 
 function scopeOf(args: Map<string, VarValue>, env: Map<string, VarValue>): Map<string, VarValue> {
   return new Map([...args, ...env]);
 }
 
-function valuesOf(m: Map<string, VarValue>): Map<string, string | undefined> {
+function valuesOf(m: ReadonlyMap<string, VarValue>): Map<string, string | undefined> {
   return new Map([...m].map(([k, v]) => [k, v.value]));
 }
 
@@ -324,7 +331,7 @@ function valuesOf(m: Map<string, VarValue>): Map<string, string | undefined> {
  * Fills in `$X`, `${X}`, `${X:-default}` and `${X:+alt}` from known values; a variable
  * with no known value stays as written.
  */
-export function expand(text: string, vars: Map<string, string | undefined>): string {
+export function expand(text: string, vars: ReadonlyMap<string, string | undefined>): string {
   if (!text.includes('$')) return text;
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? '';

@@ -7,7 +7,7 @@
  * what a subshell sets ends with it; what a branch or loop sets is not known.
  */
 import { copyPaths, isCopy } from './facts.js';
-import { expand, rawVarsAt, workdirAt, type DockerfileModel, type Instr, type Stage } from './model.js';
+import { expand, rawVarsAt, varsAt, workdirAt, type DockerfileModel, type Instr, type Stage } from './model.js';
 import { commandsOf, hasVariable, type ShellCommand } from './shell.js';
 
 export type EnvSource = 'image' | 'export' | 'prefix' | 'goenv';
@@ -89,7 +89,7 @@ const sourceDirCache = new WeakMap<Stage, string[]>();
 /** The directory a COPY or ADD writes into (the destination, or its parent for a single file). */
 function copyDestDir(model: DockerfileModel, instr: Instr): string | undefined {
   const { sources, dest } = copyPaths(instr);
-  const d = expand(dest, new Map([...rawVarsAt(model, instr)].map(([k, v]) => [k, v.value])));
+  const d = expand(dest, varsAt(model, instr));
   if (hasVariable(d)) return undefined;
   const abs = resolvePath(workdirAt(model, instr), d);
   const isDir = d.endsWith('/') || d === '.' || sources.length > 1 || sources.some((s) => s === '.' || s.endsWith('/'));
@@ -107,9 +107,11 @@ function evaluateRun(model: DockerfileModel, stage: Stage, instr: Instr, goenv: 
       state = { vars: new Map(state.vars), cwd: state.cwd };
     }
     while (stack.length > c.subshell) state = stack.pop()!;
-    const values = new Map([...state.vars].map(([k, v]) => [k, v.value]));
-    const value = (text: string): string | undefined => (c.conditional ? undefined : known(expand(text, values)));
     const [cmd, ...rest] = c.words;
+    // Most commands (apk, printf, mkdir) need no variables: the value map is made on first use.
+    let valueMap: Map<string, string | undefined> | undefined;
+    const values = (): Map<string, string | undefined> => (valueMap ??= new Map([...state.vars].map(([k, v]) => [k, v.value])));
+    const value = (text: string): string | undefined => (c.conditional ? undefined : known(expand(text, values())));
     if (cmd === undefined || cmd === 'export' || cmd === 'readonly') {
       for (const [k, v] of c.assigns) setVar(state, k, { value: value(v), raw: v }, cmd !== undefined);
       for (const w of rest) {
@@ -124,10 +126,10 @@ function evaluateRun(model: DockerfileModel, stage: Stage, instr: Instr, goenv: 
       const d = dir === undefined ? '/root' : value(dir);
       state.cwd = d === undefined || state.cwd === undefined ? undefined : resolvePath(state.cwd, d);
     } else if (cmd === 'go' || cmd.endsWith('/go') || cmd === 'xx-go') {
-      const env = commandEnv(state, c, values, goenv);
+      const env = commandEnv(state, c, values(), goenv);
       const shellOnly = new Set([...state.vars].filter(([k, v]) => !v.exported && !env.has(k)).map(([k]) => k));
       out.go.push({ words: rest, instr, stage, env, cwd: state.cwd, sourceDirs: [...sourceDirs], shellOnly });
-      if (rest[0] === 'env') goEnvWrite(rest.slice(1), goenv, c, values);
+      if (rest[0] === 'env') goEnvWrite(rest.slice(1), goenv, c, values());
       if (rest[0] === 'mod' && rest[1] === 'init' && state.cwd) sourceDirs.push(state.cwd);
     } else if (cmd === 'git' && rest[0] === 'clone' && state.cwd) {
       const args = rest.slice(1).filter((w) => !w.startsWith('-'));
