@@ -7,6 +7,7 @@ ruleCases('GS102', {
     { name: 'ENV GOARCH in a base stage', dockerfile: df('FROM golang:1.23 AS base', 'ENV GOARCH=arm64', 'FROM base', 'RUN go build -o /app .'), lines: [4] },
     { name: 'export in the same RUN', dockerfile: df('FROM golang:1.23', 'RUN export GOARCH=amd64; go install ./cmd/app'), lines: [2] },
     { name: 'a non-Linux GOOS', dockerfile: df('FROM golang:1.23', 'RUN GOOS=darwin go build -o /app .'), lines: [2] },
+    { name: 'GOARCH hard-coded next to $TARGETARCH: no fix that repeats the line', dockerfile: df('FROM golang:1.23', 'ARG TARGETARCH', 'RUN GOARCH=amd64 go build -o /app . && echo $TARGETARCH'), lines: [3], fix: /^$/ },
     { name: 'from an ARG that is not a platform argument', dockerfile: df('FROM golang:1.23 AS b', 'ARG ARCH=amd64', 'RUN GOARCH=$ARCH go build -o /out/app .', 'FROM scratch', 'COPY --from=b /out/app /app'), lines: [3] },
   ],
   passes: [

@@ -4,7 +4,8 @@ ruleCases('GS105', {
   catches: [
     { name: 'no -ldflags', dockerfile: df('FROM golang:1.23', 'RUN go build -o /app .'), lines: [2] },
     { name: 'only -s', dockerfile: df('FROM golang:1.23', 'RUN go build -ldflags=-s -o /app .'), lines: [2] },
-    { name: 'only -X in ldflags', dockerfile: df('FROM golang:1.23', 'RUN go build -ldflags "-X main.version=1" -o /app .'), lines: [2], message: /./ },
+    // The fix keeps the -X flags the user already passes.
+    { name: 'only -X in ldflags', dockerfile: df('FROM golang:1.23', 'RUN go build -ldflags "-X main.version=1" -o /app .'), lines: [2], fix: /add -s -w to the -ldflags value/ },
     { name: '-s -w passed to go build itself, not to the linker', dockerfile: df('FROM golang:1.23', 'RUN go build -s -w -o /app .'), lines: [2] },
   ],
   passes: [

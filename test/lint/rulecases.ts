@@ -13,6 +13,8 @@ export interface Catch {
   lines?: number[];
   /** What one of the rule's messages must say. */
   message?: RegExp;
+  /** What the fix of that finding must say. */
+  fix?: RegExp;
 }
 
 export interface Pass {
@@ -27,6 +29,7 @@ export function ruleCases(id: string, cases: { catches: Catch[]; passes: Pass[];
       assert.ok(found.length > 0, `expected ${id} in:\n${c.dockerfile}`);
       for (const line of c.lines ?? []) assert.ok(found.some((f) => f.line === line), `expected ${id} at line ${line}, got lines ${found.map((f) => f.line).join(',')}`);
       if (c.message) assert.ok(found.some((f) => c.message!.test(f.message)), `expected a ${id} message matching ${c.message}, got: ${found.map((f) => f.message).join(' | ')}`);
+      if (c.fix) assert.ok(found.some((f) => c.fix!.test(f.fix ?? '')), `expected a ${id} fix matching ${c.fix}, got: ${found.map((f) => f.fix).join(' | ')}`);
     });
   }
   for (const p of cases.passes) {
