@@ -17,6 +17,7 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 export interface ImageFacts {
   user: string | undefined;
   env: Record<string, string>;
+  labels: Record<string, string>;
   exposedPorts: string[];
   architecture: string;
   /** Parsed /etc/passwd and /etc/group; undefined when the file is missing. */
@@ -68,6 +69,7 @@ export async function imageFacts(img: Image, view: FsView): Promise<ImageFacts> 
   const facts: ImageFacts = {
     user: c.User,
     env,
+    labels: c.Labels ?? {},
     exposedPorts: Object.keys(c.ExposedPorts ?? {}),
     architecture: img.platform.architecture,
     isFile: (p) => view.isFile(p),
@@ -111,10 +113,17 @@ export async function entrypointFacts(img: Image, view: FsView): Promise<Entrypo
   const candidates = entrypointCandidates(img);
   const path = command.includes('/') ? candidates[0] : candidates.find((p) => view.isFile(p));
   if (!path) return { command, error: `${command} is not found on the image's PATH (${pathDirs(img).join(':')})`, missing: true };
+  let resolved: string;
+  try {
+    resolved = view.resolve(path);
+  } catch (e) {
+    // A symlink loop, or a path through a file: the runtime cannot find it either.
+    if (e instanceof ImageFsError) return { command, path, error: `${path} cannot be resolved in the image: ${e.message}`, missing: true };
+    throw e;
+  }
+  if (!view.isFile(resolved)) return { command, path: resolved, error: `${resolved} does not exist in the image (or is not a regular file)`, missing: true };
   let local: string | undefined;
   try {
-    const resolved = view.resolve(path);
-    if (!view.isFile(resolved)) return { command, path: resolved, error: `${resolved} does not exist in the image (or is not a regular file)`, missing: true };
     const file = await view.extractFile(resolved);
     local = file.path;
     return { command, path: resolved, analysis: await analyzeBinaryFile(local), sha256: file.digest };

@@ -1,8 +1,8 @@
 /**
  * Facts several rules share: what a COPY/ADD copies where, which user the final
- * stage runs as, where a base image comes from.
+ * stage runs as, whether a stage has a shell, where a base image comes from.
  */
-import { chainInstrs, expand, varsAt, type DockerfileModel, type Instr } from './model.js';
+import { chain, chainInstrs, expand, varsAt, type DockerfileModel, type Instr, type Stage } from './model.js';
 
 /** Sources and destination of a COPY or ADD (exec or shell form). */
 export function copyPaths(instr: Instr): { sources: string[]; dest: string } {
@@ -38,6 +38,26 @@ export function parseUser(model: DockerfileModel, instr: Instr): EffectiveUser {
 
 export function isRoot(user: string): boolean {
   return user === 'root' || /^0+$/.test(user);
+}
+
+/**
+ * Whether a stage whose base has no shell gets one (before `before`, when given): a
+ * SHELL instruction names one, or busybox or a /bin/sh is copied in.
+ */
+export function shellAdded(stage: Stage, before?: Instr): boolean {
+  const instrs = chainInstrs(stage);
+  const upTo = before ? instrs.slice(0, instrs.indexOf(before)) : instrs;
+  return upTo.some((i) => i.keyword === 'SHELL' || (isCopy(i) && copiesShell(i)));
+}
+
+function copiesShell(i: Instr): boolean {
+  const { sources, dest } = copyPaths(i);
+  return mentions(i.words.map((w) => w.value), ['busybox']) || /^\/bin\/(sh)?$/.test(dest) || sources.some((s) => /^\/bin\/(sh|bash|ash|dash)$/.test(s));
+}
+
+/** The base image of a stage as written at the root of its chain, for messages. */
+export function baseName(stage: Stage): string {
+  return stage.base?.name ?? chain(stage)[0]!.image;
 }
 
 /** Whether a word mentions a path or file in the list (case-insensitive substring). */

@@ -1,29 +1,48 @@
 /**
  * The `go` commands a Dockerfile runs, with the flags and environment that decide
- * what kind of binary comes out: CGO_ENABLED, GOOS/GOARCH, -trimpath, -ldflags,
- * -buildmode, -o, and the BuildKit cache mounts of their RUN.
+ * what kind of binary comes out (CGO_ENABLED, GOOS/GOARCH, -trimpath, -ldflags,
+ * -buildmode, -tags) and where it is written, read from the RUN shell model (runs.ts).
  */
-import { chain, expand, stageByRef, varsAt, workdirAt, type DockerfileModel, type Instr, type Stage } from './model.js';
-import { commandsOf } from './shell.js';
+import { type DockerfileModel, type Instr, type Stage } from './model.js';
+import { resolvePath, runFacts, within, type EnvValue } from './runs.js';
+import { hasVariable } from './shell.js';
 
 export interface GoCommand {
-  /** `build`, `install`, `get`, `run`, `mod`, ... */
+  /** `build`, `install`, `get`, `run`, `mod`, `env`, ... */
   sub: string;
   /** Arguments after the subcommand, quotes removed. */
   args: string[];
   instr: Instr;
   stage: Stage;
-  /** Environment as the command sees it: ENV/ARG, `export`s before it, prefixes. */
-  env: Map<string, string | undefined>;
-  /** Where the variable was set: `prefix` (same command), `export`, or `image` (ENV/ARG). */
-  envSource: Map<string, 'prefix' | 'export' | 'image'>;
+  /** The environment the command sees: ENV/ARG, exports, prefixes, `go env -w`. */
+  env: Map<string, EnvValue>;
+  /** The directory it runs in, when known. */
+  cwd: string | undefined;
   flags: GoFlags;
+  /**
+   * The binaries it writes: absolute paths, where a last element `*` stands for a name
+   * not known here; [] when it writes none; undefined when the paths are not known.
+   */
+  outputs: string[] | undefined;
+  /** Builds only packages of other modules (a code generator, a dependency warmed into the cache), not the project's code. */
+  tool: boolean;
+  /** Packages of other modules it names (not the project's own, even when GOPATH-style paths name those). */
+  remotePackages: string[];
+  /** The project's sources (a go.mod) are in its directory or above: `go install pkg` takes versions from go.mod. */
+  inModule: boolean;
+  /** Variables the shell assigned without exporting them: go does not see them. */
+  shellOnly: ReadonlySet<string>;
+  /** GOPATH as the command sees it (the golang images' /go when not set). */
+  gopath: string;
 }
 
 export interface GoFlags {
   trimpath: boolean;
+  /** The -ldflags arguments, without a package pattern (`all=`). */
   ldflags: string[];
   buildmode?: string;
+  /** -mod: `vendor` builds from vendor/ without the module cache. */
+  mod?: string;
   output?: string;
   tags: string[];
   packages: string[];
@@ -43,12 +62,30 @@ const cache = new WeakMap<DockerfileModel, GoCommand[]>();
 export function goCommands(model: DockerfileModel): GoCommand[] {
   let out = cache.get(model);
   if (out) return out;
-  out = [];
-  for (const stage of model.stages) {
-    for (const instr of stage.instrs) {
-      if (instr.keyword === 'RUN') out.push(...goCommandsOf(model, stage, instr));
-    }
-  }
+  out = runFacts(model).go.map((r) => {
+    const [sub = '', ...args] = r.words;
+    const flags = parseGoFlags(args, r.env);
+    const gopath = r.env.get('GOPATH')?.value?.split(':')[0] ?? (/(^|\/)go(lang)?([:@]|$)/.test(rootImage(r.stage)) ? '/go' : '/root/go');
+    const inGopath = (p: string): string => `${gopath}/src/${p.split('@')[0]}`;
+    // GOPATH style: the project's own import path is local when its sources were copied under GOPATH/src.
+    const local = (p: string): boolean => !isRemote(p) || r.sourceDirs.some((d) => within(d, `${gopath}/src`) && (within(inGopath(p), d) || within(d, inGopath(p))));
+    const pkgs = flags.packages.length > 0 ? flags.packages : ['.'];
+    return {
+      sub,
+      args,
+      instr: r.instr,
+      stage: r.stage,
+      env: r.env,
+      cwd: r.cwd,
+      flags,
+      outputs: BUILDS.has(sub) ? outputsOf(sub, flags, r.env, r.cwd, gopath) : [],
+      tool: BUILDS.has(sub) && !pkgs.some(local),
+      remotePackages: flags.packages.filter((p) => !local(p)),
+      inModule: r.cwd !== undefined && r.sourceDirs.some((d) => within(r.cwd!, d)),
+      shellOnly: r.shellOnly,
+      gopath,
+    };
+  });
   cache.set(model, out);
   return out;
 }
@@ -58,46 +95,25 @@ export function goBuilds(model: DockerfileModel): GoCommand[] {
   return goCommands(model).filter((c) => BUILDS.has(c.sub));
 }
 
-function goCommandsOf(model: DockerfileModel, stage: Stage, instr: Instr): GoCommand[] {
-  const base = varsAt(model, instr);
-  const env = new Map(base);
-  const source = new Map<string, 'prefix' | 'export' | 'image'>([...base.keys()].map((k) => [k, 'image']));
-  const cmds = commandsOf(instr);
-  const out: GoCommand[] = [];
-  for (const c of cmds) {
-    const [cmd, ...rest] = c.words;
-    if (cmd === 'export' || (cmd === undefined && c.assigns.size > 0)) {
-      // `export A=B` and a bare `A=B` both set the variable for later commands of this RUN.
-      for (const [k, v] of c.assigns) setVar(env, source, k, v, 'export');
-      for (const w of rest) {
-        const eq = w.indexOf('=');
-        if (eq > 0) setVar(env, source, w.slice(0, eq), w.slice(eq + 1), 'export');
-      }
-      continue;
-    }
-    if (cmd === undefined || !(cmd === 'go' || cmd.endsWith('/go'))) continue;
-    const cmdEnv = new Map(env);
-    const cmdSource = new Map(source);
-    for (const [k, v] of c.assigns) setVar(cmdEnv, cmdSource, k, v, 'prefix');
-    const sub = rest[0] ?? '';
-    const args = rest.slice(1);
-    const flags = parseGoFlags(args, cmdEnv);
-    if (flags.output !== undefined && !flags.output.startsWith('/') && !flags.output.startsWith('$')) {
-      flags.output = workdirAt(model, instr).replace(/\/?$/, '/') + flags.output.replace(/^\.\//, '');
-    }
-    out.push({ sub, args, instr, stage, env: cmdEnv, envSource: cmdSource, flags });
-  }
-  return out;
+/** The value of a variable for a go command, when it is set and known. */
+export function envValue(c: GoCommand, name: string): string | undefined {
+  return c.env.get(name)?.value;
 }
 
-function setVar(env: Map<string, string | undefined>, source: Map<string, 'prefix' | 'export' | 'image'>, k: string, v: string, from: 'prefix' | 'export'): void {
-  env.set(k, expand(v, env));
-  source.set(k, from);
+function rootImage(stage: Stage): string {
+  let s = stage;
+  while (s.parent) s = s.parent;
+  return s.image.toLowerCase();
 }
 
-function parseGoFlags(args: string[], env: Map<string, string | undefined>): GoFlags {
+/** An import path of another module: a dotted host first (`github.com/x/y`), not a relative path or a file. */
+export function isRemote(p: string): boolean {
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+\//i.test(p) && !p.endsWith('.go');
+}
+
+function parseGoFlags(args: string[], env: Map<string, EnvValue>): GoFlags {
   const f: GoFlags = { trimpath: false, ldflags: [], tags: [], packages: [] };
-  const goflags = (env.get('GOFLAGS') ?? '').split(/\s+/).filter(Boolean);
+  const goflags = (env.get('GOFLAGS')?.value ?? '').split(/\s+/).filter(Boolean);
   const all = [...goflags, ...args];
   for (let i = 0; i < all.length; i++) {
     const a = all[i]!;
@@ -116,13 +132,16 @@ function parseGoFlags(args: string[], env: Map<string, string | undefined>): GoF
         f.trimpath = value === undefined || value === 'true';
         break;
       case 'ldflags':
-        f.ldflags = (value ?? '').split(/\s+/).filter(Boolean);
+        f.ldflags = withoutPattern(value ?? '').split(/\s+/).filter(Boolean);
         break;
       case 'buildmode':
         f.buildmode = value;
         break;
+      case 'mod':
+        f.mod = value;
+        break;
       case 'o':
-        f.output = value === undefined ? undefined : expand(value, env);
+        f.output = value;
         break;
       case 'tags':
         f.tags = (value ?? '').split(/[,\s]+/).filter(Boolean);
@@ -132,6 +151,52 @@ function parseGoFlags(args: string[], env: Map<string, string | undefined>): GoF
   return f;
 }
 
+/** `all=-s -w` -> `-s -w`: -ldflags and -gcflags take an optional `pattern=` before their arguments. */
+function withoutPattern(value: string): string {
+  const m = /^([^\s=-][^\s=]*)=(.*)$/s.exec(value);
+  return m ? m[2]! : value;
+}
+
+function outputsOf(sub: string, flags: GoFlags, env: Map<string, EnvValue>, cwd: string | undefined, gopath: string): string[] | undefined {
+  const pkgs = flags.packages.length > 0 ? flags.packages : ['.'];
+  if (flags.output !== undefined) {
+    const o = expandEnv(flags.output, env);
+    if (o === undefined || (cwd === undefined && !o.startsWith('/'))) return undefined;
+    if (o === '/dev/null') return [];
+    const abs = resolvePath(cwd ?? '/', o);
+    // `-o dir/` writes one binary per main package into the directory.
+    return o.endsWith('/') ? pkgs.map((p) => `${abs}/${binaryName(p)}`) : [abs];
+  }
+  if (sub === 'build') {
+    if (cwd === undefined) return undefined;
+    if (pkgs.every((p) => p.endsWith('.go'))) return [`${cwd}/${pkgs[0]!.replace(/^.*\//, '').replace(/\.go$/, '')}`];
+    // go build of several packages compiles them and throws the results away.
+    return pkgs.length > 1 || pkgs[0]!.includes('...') ? [] : [`${cwd}/${binaryName(pkgs[0]!)}`];
+  }
+  const gobinVar = env.get('GOBIN');
+  if (gobinVar && gobinVar.value === undefined) return undefined;
+  const gobin = gobinVar?.value ?? `${gopath}/bin`;
+  // A cross-compiling go install writes into bin/GOOS_GOARCH/.
+  const cross = env.has('GOOS') || env.has('GOARCH') ? `/${env.get('GOOS')?.value ?? '*'}_${env.get('GOARCH')?.value ?? '*'}` : undefined;
+  return pkgs.flatMap((p) => [`${gobin}/${binaryName(p)}`, ...(cross && !gobinVar ? [`${gobin}${cross}/${binaryName(p)}`] : [])]);
+}
+
+function expandEnv(text: string, env: Map<string, EnvValue>): string | undefined {
+  if (!hasVariable(text)) return text;
+  const out = text.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (m, a: string | undefined, b: string | undefined) => env.get(a ?? b ?? '')?.value ?? m);
+  return hasVariable(out) ? undefined : out;
+}
+
+/** The file name go gives a main package's binary: its last path element (`/v2` skipped), `*` when not known here. */
+function binaryName(pkg: string): string {
+  const p = pkg.split('@')[0]!;
+  if (p.includes('...') || p.includes('*') || hasVariable(p)) return '*';
+  const parts = p.split('/').filter((x) => x !== '' && x !== '.');
+  let last = parts.pop();
+  if (last !== undefined && /^v\d+$/.test(last) && parts.length > 0) last = parts.pop();
+  return last === undefined || last === '..' ? '*' : last.replace(/\.go$/, '');
+}
+
 /** Whether a RUN has a BuildKit cache mount on a target matching the test. */
 export function hasCacheMount(instr: Instr, target: (t: string) => boolean): boolean {
   return instr.flags.some((f) => {
@@ -139,47 +204,4 @@ export function hasCacheMount(instr: Instr, target: (t: string) => boolean): boo
     const t = f.options.get('target') ?? f.options.get('dst') ?? f.options.get('destination');
     return typeof t === 'string' && target(t);
   });
-}
-
-/**
- * The `go build`/`go install` commands whose output the final stage copies in, when
- * that stage descends from scratch. A COPY whose source matches a build's `-o` picks
- * that build; other sources (except /etc and CA files) pick builds with no known output.
- */
-export function buildsInScratchFinal(model: DockerfileModel): GoCommand[] {
-  const final = model.final;
-  if (!final?.scratch) return [];
-  const builds = goBuilds(model);
-  const picked = new Set<GoCommand>();
-  for (const s of chain(final)) {
-    for (const instr of s.instrs) {
-      if (instr.keyword !== 'COPY') continue;
-      const from = instr.flags.find((f) => f.name === 'from')?.value;
-      const src = from ? stageByRef(model, from) : undefined;
-      if (!src || src.index >= s.index) continue;
-      const srcChain = new Set(chain(src));
-      const candidates = builds.filter((b) => srcChain.has(b.stage));
-      const sources = (instr.exec ?? instr.words.map((w) => w.value)).slice(0, -1);
-      for (const p of sources) {
-        const matched = candidates.filter((b) => b.flags.output !== undefined && outputMatches(b.flags.output, p));
-        if (matched.length > 0) matched.forEach((b) => picked.add(b));
-        else if (!/^\/etc\/|\.(crt|pem)$|zoneinfo/.test(p)) {
-          candidates.filter((b) => b.flags.output === undefined || b.flags.output.includes('$')).forEach((b) => picked.add(b));
-        }
-      }
-    }
-  }
-  return builds.filter((b) => picked.has(b));
-}
-
-function outputMatches(output: string, source: string): boolean {
-  const o = output.replace(/\/+$/, '');
-  const s = source.replace(/\/+$/, '');
-  if (o === s) return true;
-  if (s.includes('*')) return new RegExp('^' + s.split('*').map(escapeRe).join('[^/]*') + '$').test(o);
-  return o.startsWith(s + '/') || s.startsWith(o + '/');
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

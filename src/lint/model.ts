@@ -6,6 +6,7 @@
  * silently joins continuation lines and some mistakes are only visible in them.
  */
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
+import { baseFacts, type BaseFacts } from './bases.js';
 
 /** 0-based line and character, as the parser reports them; `end` is exclusive. */
 export interface Span {
@@ -59,6 +60,8 @@ export interface Stage {
   parent?: Stage;
   /** Whether the stage's root is `FROM scratch`. */
   scratch: boolean;
+  /** What is known of the image at the root of the stage's chain (bases.ts); undefined for other images. */
+  base?: BaseFacts;
   instrs: Instr[];
 }
 
@@ -158,7 +161,7 @@ function toInstr(a: AstInstruction, lines: string[]): Instr {
   });
   // The shell sees the words as written: the parser's values drop backslashes (`\n`).
   const raw = words.map((w) => rawText(lines, w.span));
-  let text = raw.join(' ');
+  let text = raw.map((w, i) => (i === 0 ? w : gapBefore(lines, words[i - 1]!.span, words[i]!.span) + w)).join('');
   if (heredocs.length > 0) {
     const first = a.getRange().start.line;
     const head = raw.filter((w, i) => words[i]!.span.start.line === first && !w.startsWith('<<'));
@@ -174,6 +177,16 @@ function toInstr(a: AstInstruction, lines: string[]): Instr {
     }
   }
   return { keyword, span: a.getRange(), words, text, flags, exec, brokenJson, props, heredocs, heredocLines };
+}
+
+/**
+ * What separates two words for the shell: a space, or the backslashes the parser takes
+ * as word breaks (`-ldflags=all=-s\\ -w` is one shell word).
+ */
+function gapBefore(lines: string[], prev: Span, next: Span): string {
+  if (prev.end.line !== next.start.line) return ' ';
+  const gap = (lines[next.start.line] ?? '').slice(prev.end.character, next.start.character);
+  return /\\/.test(gap) ? gap : ' ';
 }
 
 /** The source text of a span; a word broken across continued lines is joined. */
@@ -203,6 +216,7 @@ function newStage(model: DockerfileModel, from: Instr): Stage {
   const name = hasName ? args[2]!.toLowerCase() : undefined;
   const lower = image.toLowerCase();
   const parent = model.stages.find((s) => s.name !== undefined && s.name === lower);
+  const base = parent ? parent.base : baseFacts(image);
   return {
     index: model.stages.length,
     name,
@@ -212,6 +226,7 @@ function newStage(model: DockerfileModel, from: Instr): Stage {
     image,
     parent,
     scratch: parent ? parent.scratch : lower === 'scratch',
+    ...(base ? { base } : {}),
     instrs: [],
   };
 }
@@ -225,8 +240,16 @@ export function chain(stage: Stage): Stage[] {
 
 /** All instructions of the stage and the stages it builds on, in build order. */
 export function chainInstrs(stage: Stage): Instr[] {
-  return chain(stage).flatMap((s) => s.instrs);
+  let instrs = chainCache.get(stage);
+  if (!instrs) {
+    instrs = chain(stage).flatMap((s) => s.instrs);
+    chainCache.set(stage, instrs);
+  }
+  return instrs;
 }
+
+/** Rules walk the same chains many times; a parsed model never changes. */
+const chainCache = new WeakMap<Stage, Instr[]>();
 
 /** The stage a `--from` or `FROM` reference names (index or name), if it is one. */
 export function stageByRef(model: DockerfileModel, ref: string): Stage | undefined {
@@ -239,50 +262,76 @@ export function flag(instr: Instr, name: string): InstrFlag | undefined {
   return instr.flags.find((f) => f.name === name);
 }
 
+/** A variable's value with known variables filled in (undefined when the build supplies it), and its text as written. */
+export interface VarValue {
+  value: string | undefined;
+  raw: string;
+}
+
 /**
  * Variables visible to an instruction: ENV from the stage and the stages it builds on,
  * the stage's own ARGs (a bare `ARG X` takes the global default). A value is undefined
  * when the build supplies it.
  */
-export function varsAt(model: DockerfileModel, instr: Instr): Map<string, string | undefined> {
+export function varsAt(model: DockerfileModel, instr: Instr): ReadonlyMap<string, string | undefined> {
+  let values = valuesCache.get(instr);
+  if (!values) {
+    values = valuesOf(rawVarsAt(model, instr));
+    valuesCache.set(instr, values);
+  }
+  return values;
+}
+
+/** As varsAt, with each value's text as written (`$TARGETARCH` for `ENV GOARCH=$TARGETARCH`). */
+export function rawVarsAt(model: DockerfileModel, instr: Instr): ReadonlyMap<string, VarValue> {
   let vars = varsCache.get(instr);
   if (!vars) {
     vars = computeVars(model, instr);
     varsCache.set(instr, vars);
   }
-  return new Map(vars);
+  return vars;
 }
 
-/** Rules ask for the same instruction's variables many times: computed once. */
-const varsCache = new WeakMap<Instr, Map<string, string | undefined>>();
+/** Rules ask for the same instruction's variables many times: computed once, shared read-only. */
+const varsCache = new WeakMap<Instr, Map<string, VarValue>>();
+const valuesCache = new WeakMap<Instr, Map<string, string | undefined>>();
 
-function computeVars(model: DockerfileModel, instr: Instr): Map<string, string | undefined> {
+function computeVars(model: DockerfileModel, instr: Instr): Map<string, VarValue> {
+  const globals = new Map([...model.globalArgs].map(([k, v]) => [k, { value: v, raw: v ?? '' }]));
   const stage = instr.stage;
-  if (!stage) return new Map(model.globalArgs);
+  if (!stage) return globals;
+  // One walk of the chain fills in every instruction's variables on the way.
   // ENV carries from stage to stage; each stage's ARGs are its own. ENV wins over an ARG of the same name.
-  const env = new Map<string, string | undefined>();
+  const env = new Map<string, VarValue>();
   for (const s of chain(stage)) {
-    const args = new Map<string, string | undefined>();
-    const scope = (): Map<string, string | undefined> => new Map([...args, ...env]);
+    const args = new Map<string, VarValue>();
     for (const i of s.instrs) {
-      if (i === instr) return scope();
-      if (i.keyword === 'ENV') for (const p of i.props) env.set(p.name, p.value === null ? undefined : expand(p.value, scope()));
+      const scope = varsCache.get(i) ?? scopeOf(args, env);
+      varsCache.set(i, scope);
+      if (i.keyword === 'ENV') for (const p of i.props) env.set(p.name, p.value === null ? { value: undefined, raw: '' } : { value: expand(p.value, valuesOf(scopeOf(args, env))), raw: p.value });
       if (i.keyword !== 'ARG') continue;
       for (const p of i.props) {
         if (args.has(p.name) && p.value === null) continue;
-        args.set(p.name, p.value === null ? model.globalArgs.get(p.name) : expand(p.value, scope()));
+        args.set(p.name, p.value === null ? globals.get(p.name) ?? { value: undefined, raw: '' } : { value: expand(p.value, valuesOf(scopeOf(args, env))), raw: p.value });
       }
     }
-    if (s === stage) return scope();
   }
-  return env;
+  return varsCache.get(instr) ?? scopeOf(new Map(), env);
+}
+
+function scopeOf(args: Map<string, VarValue>, env: Map<string, VarValue>): Map<string, VarValue> {
+  return new Map([...args, ...env]);
+}
+
+function valuesOf(m: ReadonlyMap<string, VarValue>): Map<string, string | undefined> {
+  return new Map([...m].map(([k, v]) => [k, v.value]));
 }
 
 /**
  * Fills in `$X`, `${X}`, `${X:-default}` and `${X:+alt}` from known values; a variable
  * with no known value stays as written.
  */
-export function expand(text: string, vars: Map<string, string | undefined>): string {
+export function expand(text: string, vars: ReadonlyMap<string, string | undefined>): string {
   if (!text.includes('$')) return text;
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? '';
@@ -300,13 +349,19 @@ export function lineSpan(line: number, character: number, length: number): Span 
 
 /** The working directory an instruction runs in (`/` when no WORKDIR is set). */
 export function workdirAt(model: DockerfileModel, instr: Instr): string {
+  const cached = workdirCache.get(instr);
+  if (cached !== undefined) return cached;
   let dir = '/';
   if (!instr.stage) return dir;
   for (const i of chainInstrs(instr.stage)) {
     if (i === instr) break;
     if (i.keyword !== 'WORKDIR') continue;
-    const d = expand(i.text.trim(), varsAt(model, i));
+    // BuildKit reads WORKDIR as a shell word: `WORKDIR "/go"` is /go.
+    const d = expand(i.text.trim(), varsAt(model, i)).replace(/^(["'])(.*)\1$/, '$2');
     dir = d.startsWith('/') ? d : dir.replace(/\/?$/, '/') + d;
   }
+  workdirCache.set(instr, dir);
   return dir;
 }
+
+const workdirCache = new WeakMap<Instr, string>();

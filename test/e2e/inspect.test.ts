@@ -94,9 +94,15 @@ describe('goscratch inspect and sbom from the command line', needTools('go', 'gc
     assert.equal(rep.kind, 'image');
     assert.equal(rep.platforms[0]?.image?.user, '10001:10001');
     assert.ok(rulesOf(rep).includes('GS508'));
+    // GOMAXPROCS advice without a declared CPU limit is info: a warning gate passes; with a declared limit it fails.
     const strict = await goscratch(['inspect', '-t', 'warning', '--format', 'github', layout]);
-    assert.equal(strict.code, 1);
-    assert.match(strict.stdout, /GS508/);
+    assert.equal(strict.code, 0, strict.stdout + strict.stderr);
+    assert.match(strict.stdout, /::notice .*title=GS508::/);
+    const limited = join(dir, 'layout-limited');
+    await writeLayout(limited, await testImage({ binary: await buildGo({ files: { 'go.mod': goMod(), 'main.go': HELLO }, args: ['-ldflags=-s -w'] }), config: { Env: ['GOMEMLIMIT=100MiB'], Labels: { 'io.goscratch.cpus': '0.5' } } }), { tags: ['latest'] });
+    const gate = await goscratch(['inspect', '-t', 'warning', '--format', 'github', limited]);
+    assert.equal(gate.code, 1);
+    assert.match(gate.stdout, /::warning .*title=GS513::.*0\.5-CPU limit the image declares/);
 
     const spdxFile = join(dir, 'sbom.spdx.json');
     const s = await goscratch(['sbom', layout, '-o', spdxFile, '--json']);
@@ -122,6 +128,14 @@ describe('goscratch inspect and sbom from the command line', needTools('go', 'gc
     assert.deepEqual(rulesOf(rep).filter((x) => !['GS508', 'GS509', 'GS511'].includes(x)), []);
     const sb = await goscratch(['sbom', bin]);
     assert.equal(sb.code, 0, sb.stderr);
+
+    // A dynamically linked binary is an error on its own, as it is in an image.
+    const cgo = await buildGo({ files: { 'go.mod': goMod(), 'main.go': NET_PROGRAM }, env: { CGO_ENABLED: '1' } });
+    const dyn = await goscratch(['inspect', '--json', cgo]);
+    assert.equal(dyn.code, 1, dyn.stderr);
+    const gs501 = report(dyn.stdout).findings.find((f) => f.rule === 'GS501');
+    assert.equal(gs501?.severity, 'error');
+    assert.match(gs501?.message ?? '', /is dynamically linked \(built with CGO_ENABLED=1\): it needs the loader \/lib64\/ld-linux-x86-64\.so\.2 and libraries .*libc\.so\.6/);
 
     const junk = join(dir, 'junk.bin');
     await writeFile(junk, Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(100, 0xff)]));

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { inspectArtifact, inspectImage } from '../../src/inspect/inspect.js';
 import { newIndex } from '../../src/image/model.js';
 import type { Finding } from '../../src/findings/model.js';
-import type { BinaryAnalysis } from '../../src/binary/analyze.js';
 import { requireTool } from '../helpers/tools.js';
 import { AUTOMAXPROCS_STUB, HELLO, MINIMAL, NET_PROGRAM, USES_AUTOMAXPROCS, TLS_AND_ZONES, buildGo, goMod, goModWithAutomaxprocs } from '../binary/gobuild.js';
 import { testImage } from './images.js';
@@ -79,6 +78,7 @@ test('GS503/GS504/GS505: root, names, and names missing from passwd', async (t) 
   assert.deepEqual(await check(undefined), ['GS503']);
   assert.deepEqual(await check('0:0'), ['GS503']);
   assert.deepEqual(await check('root'), ['GS503']);
+  assert.deepEqual(await check('00'), ['GS503'], 'uid 0 written with two zeros is root, once');
   assert.deepEqual(await check('appuser:appuser'), ['GS504']);
   assert.deepEqual(await check('appuser', false), ['GS504', 'GS505']);
   assert.deepEqual(await check('nobody:appuser'), ['GS504', 'GS505']);
@@ -142,19 +142,17 @@ test('an index is inspected per platform', async (t) => {
   assert.deepEqual(one.platforms.map((p) => p.platform), ['linux/arm64']);
 });
 
-test('the rule table lists GS501-GS512 with the severities the findings use', async () => {
+test('the rule table lists GS501-GS513, one severity each; GOMAXPROCS advice is info, a declared limit exceeded a warning', async () => {
   const { AUDIT_RULES } = await import('../../src/inspect/rules.js');
-  assert.deepEqual(AUDIT_RULES.map((r) => r.id), ['GS501', 'GS502', 'GS503', 'GS504', 'GS505', 'GS506', 'GS507', 'GS508', 'GS509', 'GS510', 'GS511', 'GS512']);
-  assert.deepEqual(AUDIT_RULES.map((r) => r.severity), ['error', 'error', 'error', 'warning', 'error', 'warning', 'info', 'warning', 'info', 'warning', 'info', 'error']);
+  assert.deepEqual(AUDIT_RULES.map((r) => r.id), ['GS501', 'GS502', 'GS503', 'GS504', 'GS505', 'GS506', 'GS507', 'GS508', 'GS509', 'GS510', 'GS511', 'GS512', 'GS513']);
+  assert.deepEqual(AUDIT_RULES.map((r) => r.severity), ['error', 'error', 'error', 'warning', 'error', 'warning', 'info', 'info', 'info', 'warning', 'info', 'error', 'warning']);
 });
 
-test('GS508 with Go >= 1.25: silent by default, present when the go line or GODEBUG turns it off', async () => {
-  const { audit } = await import('../../src/inspect/checks.js');
-  const go = (godebug?: string) => ({ goVersion: 'go1.25.1', path: 'x', deps: [], settings: godebug ? [{ key: 'DefaultGODEBUG', value: godebug }] : [] });
-  const bin = (g: ReturnType<typeof go>): BinaryAnalysis => ({ size: 1, elf: { class: 64, bigEndian: false, type: 'exec', machine: 62, machineName: 'x86-64', goarch: 'amd64', needed: [], pie: false, stripped: true, debugInfo: false, static: true }, goStatus: 'go', go: g });
-  const has508 = (b: BinaryAnalysis, env?: Record<string, string>) => audit({ file: 'x', binary: b, ...(env ? { image: { user: '1', env, exposedPorts: [], architecture: 'amd64', isFile: () => false } } : {}), today: TODAY }).some((f) => f.rule === 'GS508');
-  assert.equal(has508(bin(go())), false);
-  assert.equal(has508(bin(go('asynctimerchan=1,containermaxprocs=0,updatemaxprocs=0'))), true);
-  assert.equal(has508(bin(go()), { GODEBUG: 'containermaxprocs=0' }), true);
-  assert.equal(has508(bin(go('containermaxprocs=0')), { GOMAXPROCS: '2' }), false);
+test('GS512: an entrypoint that is a symlink loop cannot start', async () => {
+  const loop = await testImage({ extra: [{ type: 'symlink', path: '/app', target: '/app2' }, { type: 'symlink', path: '/app2', target: '/app' }], config: { Entrypoint: ['/app'] } });
+  const r = await inspectImage(loop, 'x', { today: TODAY });
+  const f = r.findings.find((x) => x.rule === 'GS512');
+  assert.ok(f, JSON.stringify(r.findings));
+  assert.match(f.message, /\/app cannot be resolved in the image: too many levels of symbolic links/);
+  assert.match(r.binary.error ?? '', /symlink loop/);
 });

@@ -11,5 +11,7 @@ ruleCases('GS203', {
     { name: 'copied in the scratch parent stage', dockerfile: df('FROM alpine:3.20 AS b', 'FROM scratch AS base', 'COPY --from=b /etc/ssl/certs /etc/ssl/certs', 'FROM base') },
     { name: 'SSL_CERT_FILE points at a bundle', dockerfile: df('FROM scratch', 'COPY bundle /certs/bundle', 'ENV SSL_CERT_FILE=/certs/bundle') },
     { name: 'final stage not scratch', dockerfile: df('FROM scratch AS x', 'FROM alpine:3.20') },
+    { name: 'distroless static ships CA certificates', dockerfile: df('FROM gcr.io/distroless/static:nonroot', 'COPY app /app') },
+    { name: 'an artifact export stage', dockerfile: df('FROM golang:1.23 AS b', 'RUN go build -o /out/app .', 'FROM scratch AS export', 'COPY --from=b /out/app /') },
   ],
 });

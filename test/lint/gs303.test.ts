@@ -5,6 +5,7 @@ ruleCases('GS303', {
     { name: 'EXPOSE 80 as 10001', dockerfile: df('FROM scratch', 'USER 10001', 'EXPOSE 80'), lines: [3] },
     { name: 'one of several ports, with protocol', dockerfile: df('FROM scratch', 'USER 10001', 'EXPOSE 8080 443/tcp'), lines: [3] },
     { name: 'port from an ARG', dockerfile: df('FROM scratch', 'ARG PORT=80', 'USER 10001', 'EXPOSE ${PORT}'), lines: [4] },
+    { name: 'distroless :nonroot without USER', dockerfile: df('FROM gcr.io/distroless/static:nonroot', 'EXPOSE 80'), lines: [2] },
   ],
   passes: [
     { name: 'port above 1024', dockerfile: df('FROM scratch', 'USER 10001', 'EXPOSE 9292') },

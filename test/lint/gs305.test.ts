@@ -14,5 +14,6 @@ ruleCases('GS305', {
     { name: 'GPG_KEY is a public fingerprint', dockerfile: df('FROM golang:1.23', 'ENV GPG_KEY=0123456789ABCDEF') },
     { name: 'secret used through a secret mount', dockerfile: df('FROM golang:1.23', 'RUN --mount=type=secret,id=token cat /run/secrets/token') },
     { name: 'PWD is not a password', dockerfile: df('FROM golang:1.23', 'ENV PWD=/src') },
+    { name: 'ENV TOKEN="" declares a run-time secret and stores nothing', dockerfile: df('FROM alpine:3.20', 'ENV BOT_TOKEN=""') },
   ],
 });

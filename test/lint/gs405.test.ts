@@ -12,5 +12,6 @@ ruleCases('GS405', {
     { name: 'absolute WORKDIR and one from a variable', dockerfile: df('FROM golang:1.23', 'WORKDIR /src', 'WORKDIR $GOPATH/src/app') },
     { name: 'WORKDIR from an ENV that is absolute', dockerfile: df('FROM alpine:3.20', 'ENV APP=/app', 'WORKDIR ${APP}/data') },
     { name: 'label instead of MAINTAINER', dockerfile: df('FROM alpine:3.20', 'LABEL org.opencontainers.image.authors="me"') },
+    { name: 'a quoted absolute WORKDIR', dockerfile: df('FROM alpine:3.20', 'WORKDIR "/go"') },
   ],
 });

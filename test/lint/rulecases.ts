@@ -11,6 +11,10 @@ export interface Catch {
   dockerfile: string;
   /** Lines the rule must report (each at least once). */
   lines?: number[];
+  /** What one of the rule's messages must say. */
+  message?: RegExp;
+  /** What the fix of that finding must say. */
+  fix?: RegExp;
 }
 
 export interface Pass {
@@ -24,6 +28,8 @@ export function ruleCases(id: string, cases: { catches: Catch[]; passes: Pass[];
       const found = lintText(c.dockerfile, 'Dockerfile', cases.options).filter((f) => f.rule === id);
       assert.ok(found.length > 0, `expected ${id} in:\n${c.dockerfile}`);
       for (const line of c.lines ?? []) assert.ok(found.some((f) => f.line === line), `expected ${id} at line ${line}, got lines ${found.map((f) => f.line).join(',')}`);
+      if (c.message) assert.ok(found.some((f) => c.message!.test(f.message)), `expected a ${id} message matching ${c.message}, got: ${found.map((f) => f.message).join(' | ')}`);
+      if (c.fix) assert.ok(found.some((f) => c.fix!.test(f.fix ?? '')), `expected a ${id} fix matching ${c.fix}, got: ${found.map((f) => f.fix).join(' | ')}`);
     });
   }
   for (const p of cases.passes) {

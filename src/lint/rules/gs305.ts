@@ -41,7 +41,8 @@ export default defineRule({
     for (const instr of ctx.model.instrs) {
       if (instr.keyword !== 'ARG' && instr.keyword !== 'ENV') continue;
       for (const p of instr.props) {
-        const byName = secretName(p.name);
+        // `ENV TOKEN=""` declares where a secret goes at run time and stores nothing.
+        const byName = secretName(p.name) && !(instr.keyword === 'ENV' && (p.value ?? '').replace(/^(["'])(.*)\1$/, '$2') === '');
         const byValue = p.value !== null && SECRET_VALUES.some((re) => re.test(p.value!));
         if (!byName && !byValue) continue;
         const why = byName ? `the name ${p.name} looks like a secret` : `the value of ${p.name} looks like a credential`;

@@ -22,7 +22,8 @@ export default defineRule({
           if (seen.has(kw)) ctx.report(instr.span, `more than one ${kw} in this stage: only the last one takes effect`, `keep only the last ${kw}`);
           seen.add(kw);
         } else if (kw === 'WORKDIR') {
-          const dir = expand(instr.text.trim(), varsAt(model, instr));
+          // BuildKit reads WORKDIR as a shell word: `WORKDIR "/go"` is /go.
+          const dir = expand(instr.text.trim(), varsAt(model, instr)).replace(/^(["'])(.*)\1$/, '$2');
           if (dir !== '' && !dir.startsWith('/') && !hasVariable(dir) && !/^[A-Za-z]:[\\/]/.test(dir)) {
             ctx.report(instr.span, `WORKDIR ${dir} is not an absolute path`, `WORKDIR /${dir.replace(/^\.\//, '')}`);
           }
