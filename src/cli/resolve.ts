@@ -22,6 +22,7 @@ export function resolvingCommand(name: string, description: string) {
     .option('--no-runtime-env', 'do not add GOMAXPROCS / GOMEMLIMIT to containers with limits')
     .option('--memory-ratio <ratio>', 'share of the memory limit for GOMEMLIMIT (default 0.9)', positiveNumber('--memory-ratio', 1))
     .option('-j, --jobs <n>', 'packages built at once (default 2)', jobsOption)
+    .option('--allow-exec', 'let goscratch.yaml make go run other programs (-toolexec, CC, GOFLAGS=-toolexec=...): only for projects you trust')
     .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print nothing but the result and errors');
@@ -40,6 +41,7 @@ export async function runResolve(o: ResolvingOptions): Promise<{ result: Resolve
   const resolveImage = buildAndPush({
     ...(o.pushTo ? { repo: o.pushTo } : {}),
     ...(o.platform ? { platform: o.platform } : {}),
+    ...(o.allowExec ? { allowExec: true } : {}),
     ...(o.insecureRegistry.length ? { registry: { insecureRegistries: o.insecureRegistry } } : {}),
     onStep: (s) => log.info(s),
   });

@@ -7,7 +7,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../util/errors.js';
 import { MiB, readLocalFile } from './read.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, issueMessage, type Config } from './schema.js';
 import { duplicateKeyError, YAML_OPTIONS } from './yaml.js';
 
 export const CONFIG_FILE = 'goscratch.yaml';
@@ -44,7 +44,7 @@ function describeIssue(issue: z.core.$ZodIssue, extra: string | undefined, doc: 
   const path = extra === undefined ? issue.path : [...issue.path, extra];
   const key = path.map(String).join('.') || '(top level)';
   const line = lineOf(doc, lc, path as Array<string | number>, extra !== undefined);
-  const what = extra === undefined ? issue.message : `unknown key (check its spelling; see the configuration reference in the README)`;
+  const what = extra === undefined ? issueMessage(issue) : `unknown key (check its spelling; see the configuration reference in the README)`;
   return `${file}${line ? `:${line}` : ''}: ${key}: ${what}`;
 }
 
