@@ -64,7 +64,7 @@ export async function readBoundedStream(stream: AsyncIterable<Buffer | string>, 
   for await (const c of stream) {
     const b = typeof c === 'string' ? Buffer.from(c) : c;
     total += b.length;
-    if (total > limit) throw new UsageError(`${what} is larger than ${limit / MiB} MiB, more than any ${what} needs`);
+    if (total > limit) throw new UsageError(`${what} is larger than ${limit / MiB} MiB, the most goscratch reads from it`);
     chunks.push(b);
   }
   return Buffer.concat(chunks, total);

@@ -14,7 +14,7 @@ const stringList = z.array(z.string());
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** A check that throws an Error saying what is wrong, as a zod refinement. */
-export function fromCheck<T>(check: (value: T) => unknown): (value: T, ctx: z.RefinementCtx<T>) => void {
+function fromCheck<T>(check: (value: T) => unknown): (value: T, ctx: z.RefinementCtx<T>) => void {
   return (value, ctx) => {
     try {
       check(value);
