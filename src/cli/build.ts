@@ -49,6 +49,7 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--ldflags <flags>', 'extra go build -ldflags, added after -s -w (repeatable)', collect)
     .option('--build-tags <list>', 'comma-separated Go build tags')
     .option('--load [engine]', 'load the image into a running docker (default) or podman, or the engine at unix:///path.sock')
+    .option('--allow-exec', 'let goscratch.yaml make go run other programs (-toolexec, CC, GOFLAGS=-toolexec=...): only for a project you trust')
     .option('--push <ref>', 'push to a registry: host[:port]/repo[:tag]; a short name (app:v1) goes under $GOSCRATCH_REPO')
     .addOption(insecureRegistryOption())
     .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', jobsOption)
@@ -83,6 +84,7 @@ export function buildCommand(): CommandUnknownOpts {
         ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
         ...(o.memory !== undefined ? { memory: o.memory } : {}),
         ...(o.memoryRatio !== undefined ? { memoryRatio: o.memoryRatio } : {}),
+        ...(o.allowExec ? { allowExec: true } : {}),
       });
       // Everything that can be wrong with the outputs is found before compiling.
       const transfer = o.push ? (await import('./ui/transfer.js')).createProgress() : undefined;

@@ -1,9 +1,10 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildAndPush } from '../k8s/publish.js';
 import { joinDocuments, resolveManifests, type ResolveResult } from '../k8s/resolve.js';
-import type { ManifestFile } from '../k8s/manifest.js';
+import { MANIFEST_LIMIT, type ManifestFile } from '../k8s/manifest.js';
+import { readBoundedStream, readLocalFile } from '../config/read.js';
 import { UsageError } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
 import { collect, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
@@ -21,6 +22,7 @@ export function resolvingCommand(name: string, description: string) {
     .option('--no-runtime-env', 'do not add GOMAXPROCS / GOMEMLIMIT to containers with limits')
     .option('--memory-ratio <ratio>', 'share of the memory limit for GOMEMLIMIT (default 0.9)', positiveNumber('--memory-ratio', 1))
     .option('-j, --jobs <n>', 'packages built at once (default 2)', jobsOption)
+    .option('--allow-exec', 'let goscratch.yaml make go run other programs (-toolexec, CC, GOFLAGS=-toolexec=...): only for projects you trust')
     .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print nothing but the result and errors');
@@ -40,6 +42,7 @@ export async function runResolve(o: ResolvingOptions): Promise<{ result: Resolve
     ...(o.pushTo ? { repo: o.pushTo } : {}),
     ...(o.platform ? { platform: o.platform } : {}),
     registry: registryOptions(o),
+    ...(o.allowExec ? { allowExec: true } : {}),
     onStep: (s) => log.info(s),
   });
   const result = await resolveManifests(inputs, {
@@ -61,22 +64,21 @@ export function resolveCommand() {
 }
 
 async function readInputs(path: string, recursive: boolean): Promise<ManifestFile[]> {
-  if (path === '-') return [{ name: '-', text: await readStdin() }];
+  if (path === '-') return [{ name: '-', text: (await readBoundedStream(process.stdin, MANIFEST_LIMIT, 'standard input')).toString('utf8') }];
   const st = await stat(path).catch(() => {
     throw new UsageError(`-f ${path}: no such file or directory`);
   });
-  if (st.isFile()) return [{ name: path, text: await readFile(path, 'utf8') }];
+  if (!st.isDirectory()) return [await readManifest(path)];
   const out: ManifestFile[] = [];
   for (const e of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(path, e.name);
     if (e.isDirectory() && recursive) out.push(...(await readInputs(p, true)));
-    else if (e.isFile() && MANIFEST.test(e.name)) out.push({ name: p, text: await readFile(p, 'utf8') });
+    else if (e.isFile() && MANIFEST.test(e.name)) out.push(await readManifest(p));
   }
   return out;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** One manifest file: a regular file of at most MANIFEST_LIMIT bytes. */
+async function readManifest(path: string): Promise<ManifestFile> {
+  return { name: path, text: (await readLocalFile(path, MANIFEST_LIMIT, 'manifest')).toString('utf8') };
 }

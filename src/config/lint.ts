@@ -7,10 +7,9 @@
  *     trustedRegistries: [registry.example.com]
  *     failureThreshold: error         # default for --failure-threshold
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/model.js';
-import { UsageError, errorMessage } from '../util/errors.js';
+import { readLocalFile } from './read.js';
 
 const ruleId = z.string().regex(/^GS\d{3}$/i, 'a rule id such as GS101');
 const severity = z.enum(SEVERITIES);
@@ -29,14 +28,9 @@ export type LintConfig = z.infer<typeof lintConfigSchema>;
  * unless it was named explicitly.
  */
 export async function loadLintConfig(path: string, explicit: boolean): Promise<LintConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if (!explicit && (e as NodeJS.ErrnoException).code === 'ENOENT') return lintConfigSchema.parse({});
-    throw new UsageError(`cannot read ${path}: ${errorMessage(e)}`);
-  }
+  const { CONFIG_LIMIT, parseConfig } = await import('./load.js');
+  const bytes = await readLocalFile(path, CONFIG_LIMIT, 'config file', { optional: !explicit });
+  if (bytes === undefined) return lintConfigSchema.parse({});
   // The whole file is checked, so errors name the key and its line like build's do.
-  const { parseConfig } = await import('./load.js');
-  return lintConfigSchema.parse(parseConfig(text, path).lint ?? {});
+  return lintConfigSchema.parse(parseConfig(bytes.toString('utf8'), path).lint ?? {});
 }

@@ -2,51 +2,50 @@
  * Loading goscratch.yaml from the module root. Errors name the file, the key and its
  * line, e.g. `goscratch.yaml:7: image.uid: expected number, received string`.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../util/errors.js';
-import { configSchema, type Config } from './schema.js';
+import { MiB, readLocalFile } from './read.js';
+import { configSchema, issueMessage, type Config } from './schema.js';
+import { duplicateKeyError, YAML_OPTIONS } from './yaml.js';
 
 export const CONFIG_FILE = 'goscratch.yaml';
+/** Far above any real goscratch.yaml, and parsed in about a second. */
+export const CONFIG_LIMIT = MiB;
+/** Enough to fix a file; a config with thousands of wrong values gets the first ones. */
+const MAX_ISSUES = 20;
 
 /** Reads and validates the config file in dir; an absent file is an empty config. */
 export async function loadConfig(dir: string, file = join(dir, CONFIG_FILE)): Promise<{ config: Config; path?: string }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: {} };
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  return { config: parseConfig(text, file), path: file };
+  const bytes = await readLocalFile(file, CONFIG_LIMIT, 'config file', { optional: true });
+  return bytes === undefined ? { config: {} } : { config: parseConfig(bytes.toString('utf8'), file), path: file };
 }
 
 export function parseConfig(text: string, file: string): Config {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new UsageError(`${file}:${lc.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`);
-  }
+  const doc = parseDocument(text, { lineCounter: lc, ...YAML_OPTIONS });
+  const e = doc.errors[0];
+  const dup = e ? { message: e.message.split('\n')[0], offset: e.pos[0] } : duplicateKeyError(doc);
+  if (dup) throw new UsageError(`${file}:${lc.linePos(dup.offset).line}: invalid YAML: ${dup.message}`);
   const data: unknown = doc.toJS() ?? {};
   const r = configSchema.safeParse(data);
   if (r.success) return r.data;
-  throw new UsageError(r.error.issues.map((i) => describeIssue(i, doc, lc, file)).join('\n'));
+  // One line per problem (an unknown key each), located lazily: finding a line scans its map.
+  const problems = r.error.issues.flatMap((issue): Array<{ issue: z.core.$ZodIssue; extra?: string }> =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((extra) => ({ issue, extra })) : [{ issue }],
+  );
+  const lines = problems.slice(0, MAX_ISSUES).map((p) => describeIssue(p.issue, p.extra, doc, lc, file));
+  if (problems.length > MAX_ISSUES) lines.push(`${file}: and ${problems.length - MAX_ISSUES} more problems`);
+  throw new UsageError(lines.join('\n'));
 }
 
-function describeIssue(issue: z.core.$ZodIssue, doc: ReturnType<typeof parseDocument>, lc: LineCounter, file: string): string {
-  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
-  return keys
-    .map((extra) => {
-      const path = extra === undefined ? issue.path : [...issue.path, extra];
-      const key = path.map(String).join('.') || '(top level)';
-      const line = lineOf(doc, lc, path as Array<string | number>, extra !== undefined);
-      const what = extra === undefined ? issue.message : `unknown key (check its spelling; see the configuration reference in the README)`;
-      return `${file}${line ? `:${line}` : ''}: ${key}: ${what}`;
-    })
-    .join('\n');
+function describeIssue(issue: z.core.$ZodIssue, extra: string | undefined, doc: ReturnType<typeof parseDocument>, lc: LineCounter, file: string): string {
+  const path = extra === undefined ? issue.path : [...issue.path, extra];
+  const key = path.map(String).join('.') || '(top level)';
+  const line = lineOf(doc, lc, path as Array<string | number>, extra !== undefined);
+  const what = extra === undefined ? issueMessage(issue) : `unknown key (check its spelling; see the configuration reference in the README)`;
+  return `${file}${line ? `:${line}` : ''}: ${key}: ${what}`;
 }
 
 function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: Array<string | number>, isKey: boolean): number | undefined {

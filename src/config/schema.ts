@@ -4,12 +4,44 @@
  * key's path and line reported by load.ts.
  */
 import { z } from 'zod';
+import { checkPackagePattern } from '../golang/toolchain.js';
 import { lintConfigSchema } from './lint.js';
+import { absolutePathSchema, imagePathSchema } from './paths.js';
 import { runtimeConfigSchema } from './runtime.js';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const stringList = z.array(z.string());
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** A check that throws an Error saying what is wrong, as a zod refinement. */
+function fromCheck<T>(check: (value: T) => unknown): (value: T, ctx: z.RefinementCtx<T>) => void {
+  return (value, ctx) => {
+    try {
+      check(value);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  };
+}
+
+/** An issue's own words; a bad record key says what is wrong with the key. */
+export function issueMessage(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_key' && issue.issues[0] ? issue.issues[0].message : issue.message;
+}
+
+/** A Go package path or pattern, never one go would read as a flag. */
+export const packagePatternSchema = z.string().superRefine(fromCheck(checkPackagePattern));
+
+/**
+ * SOURCE_DATE_EPOCH as reproducible-builds.org defines it: whole seconds since 1970, up
+ * to 2038-01-19T03:14:07Z, the latest mtime a layer's tar headers record here.
+ */
+export const MAX_EPOCH = 2 ** 31 - 1;
+export const epochSchema = z
+  .string()
+  .regex(/^\d{1,12}$/, 'must be a whole number of seconds since 1970, as `date +%s` prints')
+  .transform(Number)
+  .refine((n) => n <= MAX_EPOCH, `must be at most ${MAX_EPOCH} (2038-01-19T03:14:07Z), the latest time goscratch's layers can record`);
 
 export const portSchema = z.union([
   z.number().int().min(1).max(65535),
@@ -33,24 +65,24 @@ export const imageSectionSchema = z.strictObject({
   uid: z.number().int().min(0).optional(),
   gid: z.number().int().min(0).optional(),
   /** Where the binary goes in the image (the entrypoint). */
-  binary: z.string().startsWith('/', 'must be an absolute path').optional(),
+  binary: imagePathSchema('file').optional(),
   /** Default arguments (the image's Cmd). */
   args: stringList.optional(),
   ports: z.array(portSchema).optional(),
   env: z.record(z.string().regex(envName, 'not a valid environment variable name'), scalar).optional(),
-  workdir: z.string().startsWith('/', 'must be an absolute path').optional(),
+  workdir: absolutePathSchema.optional(),
   labels: z.record(z.string(), scalar).optional(),
   annotations: z.record(z.string(), scalar).optional(),
   /** Extra files from the project: src (relative to the module root) -> dst (absolute). */
-  files: z.array(z.strictObject({ src: z.string(), dst: z.string().startsWith('/', 'must be an absolute path') })).optional(),
-  /** "bundled" (Node's Mozilla store), "none", or a path to a PEM bundle. */
-  caCerts: z.string().optional(),
+  files: z.array(z.strictObject({ src: z.string(), dst: imagePathSchema('any') })).optional(),
+  /** "bundled" (Node's Mozilla store), "none", or a PEM bundle inside the project. */
+  caCerts: z.string().min(1).optional(),
   allowRoot: z.boolean().optional(),
 });
 
 export const configSchema = z.strictObject({
   /** Package to build, relative to the file's directory (default "."). */
-  main: z.string().optional(),
+  main: packagePatternSchema.optional(),
   platforms: stringList.optional(),
   /** Image names/tags, as docker's --tag (name:tag). */
   tags: stringList.optional(),

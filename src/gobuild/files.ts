@@ -1,15 +1,21 @@
 /**
- * Extra files from the project (like ko's kodata): a file or a directory tree copied
- * to an absolute path in the image. Symbolic links are followed only when they stay
- * inside the project; one that points outside is refused, so a build never leaks
- * files from elsewhere on the machine into an image.
+ * Files from the user's machine that go into the image. Project files (like ko's
+ * kodata): a file or a directory tree copied to an absolute path in the image, never
+ * over goscratch's own files. Symbolic links are followed only when they stay inside
+ * the project; one that points outside is refused, so a build never leaks files from
+ * elsewhere on the machine into an image. And the CA bundle: certificates only.
  */
+import { X509Certificate } from 'node:crypto';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { baseCollision, collisionMessage } from '../config/paths.js';
+import { MiB, readLocalFile } from '../config/read.js';
 import type { LayerEntry } from '../image/layerbuilder.js';
+import { bundledCaCertificates } from '../image/scratch.js';
 import { UsageError } from '../util/errors.js';
 
-function inside(root: string, p: string): boolean {
+/** Whether `p` is `root` or below it (both real paths). */
+export function insideDir(root: string, p: string): boolean {
   const rel = relative(root, p);
   return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !rel.startsWith(sep));
 }
@@ -28,7 +34,7 @@ export async function projectFileEntries(root: string, files: ReadonlyArray<{ sr
         throw new UsageError(`image.files: ${src} is a broken symbolic link`);
       });
     }
-    if (!inside(realRoot, await realpath(real))) {
+    if (!insideDir(realRoot, await realpath(real))) {
       throw new UsageError(`image.files: ${src} leads outside the project (to ${await realpath(real)}); copy the file into the project instead`);
     }
     const s = await stat(real);
@@ -44,5 +50,56 @@ export async function projectFileEntries(root: string, files: ReadonlyArray<{ sr
     }
   }
   for (const f of files) await add(f.src, f.dst);
+  for (const e of out) {
+    const base = baseCollision(e.path, e.type === 'dir' ? 'dir' : 'file');
+    if (base) throw new UsageError(`image.files: ${collisionMessage(e.path, base)}`);
+  }
   return out;
+}
+
+/** More than any CA bundle (Mozilla's is about 220 KB); a path to /dev/zero fails at this size. */
+const CA_LIMIT = 8 * MiB;
+
+/**
+ * The CA bundle for the image: Node's bundled store, none, or the certificates of a PEM
+ * file, each parsed and written back from its DER bytes, so nothing but certificates
+ * reaches the image. A file holding a private key is refused: it was the wrong file.
+ */
+export async function readCaBundle(setting: string): Promise<Buffer | undefined> {
+  if (setting === 'none') return undefined;
+  if (setting === 'bundled') return bundledCaCertificates();
+  const { labels, certs } = pemBlocks((await readLocalFile(setting, CA_LIMIT, 'CA bundle')).toString('latin1'));
+  const key = labels.find((l) => l.includes('PRIVATE KEY'));
+  if (key) throw new UsageError(`CA bundle ${setting} holds a private key (${key}): give a file of CERTIFICATE blocks only`, { input: setting });
+  if (certs.length === 0) throw new UsageError(`CA bundle ${setting} holds no PEM certificates`, { input: setting });
+  const pems = certs.map((pem, i) => {
+    try {
+      return toPem(new X509Certificate(pem).raw);
+    } catch {
+      throw new UsageError(`CA bundle ${setting}: certificate ${i + 1} is not a valid X.509 certificate`, { input: setting });
+    }
+  });
+  return Buffer.from(pems.join(''));
+}
+
+function toPem(der: Buffer): string {
+  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
+  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
+}
+
+/** The label of every BEGIN marker, and the complete CERTIFICATE blocks, in one pass (blocks may share a line). */
+function pemBlocks(text: string): { labels: string[]; certs: string[] } {
+  const labels: string[] = [];
+  const certs: string[] = [];
+  let start: number | undefined;
+  for (const m of text.matchAll(/-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----/g)) {
+    if (m[1] === 'BEGIN') {
+      labels.push(m[2]!);
+      start = m[2] === 'CERTIFICATE' ? m.index : undefined;
+    } else if (start !== undefined && m[2] === 'CERTIFICATE') {
+      certs.push(text.slice(start, m.index + m[0].length) + '\n');
+      start = undefined;
+    }
+  }
+  return { labels, certs };
 }

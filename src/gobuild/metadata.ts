@@ -5,6 +5,7 @@
  * org.opencontainers.image.* labels and annotations.
  */
 import { execCapture } from '../golang/exec.js';
+import { epochSchema, issueMessage } from '../config/schema.js';
 import { UsageError } from '../util/errors.js';
 
 export interface Provenance {
@@ -21,18 +22,38 @@ async function git(dir: string, args: string[]): Promise<string | undefined> {
   return r && r.code === 0 ? r.stdout.trim() || undefined : undefined;
 }
 
-/** A remote URL without credentials, as https where it was scp-like. */
-export function publicSourceUrl(url: string): string {
-  const scp = /^(?:[^@/]+@)?([\w.-]+):(?!\/\/)(.+?)(?:\.git)?$/.exec(url);
-  if (scp) return `https://${scp[1]}/${scp[2]}`;
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\.git$/, '');
-  } catch {
-    return url;
+// URL schemes a git remote on a server uses; file:// and plain paths are local checkouts.
+const REMOTE_SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git:', 'git+ssh:', 'ssh+git:']);
+// [user[:secret]@]host:path, git's scp-like form; the path's characters are the usual repository ones.
+const SCP_LIKE = /^(?:[^@/\s]+@)?([A-Za-z0-9][A-Za-z0-9.-]+):([A-Za-z0-9._~/-]+?)(?:\.git)?\/?$/;
+
+/**
+ * The public form of a git remote URL: scheme://host[:port]/path, and nothing else, so
+ * credentials in the user part, the query or the fragment never reach a label.
+ * Undefined for a local path, a file: URL or anything that does not parse cleanly.
+ */
+export function publicSourceUrl(url: string): string | undefined {
+  if (/[\s\u0000-\u001f\u007f]/.test(url)) return undefined;
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) {
+    const scp = SCP_LIKE.exec(url);
+    return scp ? `https://${scp[1]}/${scp[2]!.replace(/^\/+/, '')}` : undefined;
   }
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (!REMOTE_SCHEMES.has(u.protocol) || u.hostname === '') return undefined;
+  const path = u.pathname.replace(/\/+$/, '').replace(/\.git$/, '');
+  return `${u.protocol}//${u.host}${path}`;
+}
+
+/** Seconds since 1970 for `created` and every mtime; `what` names where the value came from. */
+function checkedEpoch(value: string, what: string, hint: string): number {
+  const r = epochSchema.safeParse(value);
+  if (r.success) return r.data;
+  throw new UsageError(`${what} ${JSON.stringify(value)}: ${issueMessage(r.error.issues[0]!)}`, { input: what, hint });
 }
 
 export async function provenance(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Provenance> {
@@ -42,17 +63,15 @@ export async function provenance(dir: string, env: NodeJS.ProcessEnv = process.e
     : [];
   let epoch = 0;
   if (env.SOURCE_DATE_EPOCH !== undefined && env.SOURCE_DATE_EPOCH !== '') {
-    epoch = Number(env.SOURCE_DATE_EPOCH);
-    if (!Number.isInteger(epoch) || epoch < 0) {
-      throw new UsageError(`SOURCE_DATE_EPOCH=${env.SOURCE_DATE_EPOCH} is not a whole number of seconds since 1970`);
-    }
-  } else if (revision) {
-    epoch = Number(commitTime) || 0;
+    epoch = checkedEpoch(env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH', 'unset it, or set it to `git log -1 --format=%ct`');
+  } else if (revision && commitTime) {
+    epoch = checkedEpoch(commitTime, 'the commit time of HEAD', 'set SOURCE_DATE_EPOCH to the time the image should carry');
   }
+  const source = remote ? publicSourceUrl(remote) : undefined;
   return {
     epoch,
     created: new Date(epoch * 1000).toISOString().replace('.000Z', 'Z'),
-    ...(remote ? { source: publicSourceUrl(remote) } : {}),
+    ...(source ? { source } : {}),
     ...(revision ? { revision } : {}),
     ...(version ? { version } : {}),
   };

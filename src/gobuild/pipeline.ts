@@ -4,7 +4,7 @@
  * scratch, then assemble layers (shared base files, project files, the binary) and
  * the config with pure transforms. Writing the result is the sinks' job.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
 import { parseElf, readElfFile } from '../binary/elf.js';
@@ -14,14 +14,14 @@ import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime
 import { findGo, findMainPackage, type GoPackage } from '../golang/toolchain.js';
 import { compile } from '../golang/compile.js';
 import { buildLayer } from '../image/layerbuilder.js';
-import { baseEntries, bundledCaCertificates, CA_BUNDLE_PATH } from '../image/scratch.js';
+import { baseEntries, CA_BUNDLE_PATH } from '../image/scratch.js';
 import { appendLayers, emptyImage, mergeEnv, setAnnotations, setContainerConfig, setCreated } from '../image/mutate.js';
 import { newIndex, type Artifact, type Image, type Layer } from '../image/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
-import { BuildError, UsageError } from '../util/errors.js';
+import { BuildError } from '../util/errors.js';
 import { mapLimit } from '../util/pool.js';
-import { projectFileEntries } from './files.js';
+import { projectFileEntries, readCaBundle } from './files.js';
 import { provenance, provenanceLabels, type Provenance } from './metadata.js';
 import type { BuildSettings } from './settings.js';
 
@@ -77,16 +77,6 @@ export async function checkScratchBinary(path: string, platform: Platform): Prom
   }
 }
 
-async function caBundle(setting: string): Promise<Buffer | undefined> {
-  if (setting === 'none') return undefined;
-  if (setting === 'bundled') return bundledCaCertificates();
-  const bytes = await readFile(setting).catch(() => {
-    throw new UsageError(`CA bundle ${setting} cannot be read; give a PEM file, "bundled" or "none"`);
-  });
-  if (!bytes.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`CA bundle ${setting} holds no PEM certificates`);
-  return bytes;
-}
-
 export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): Promise<BuildResult> {
   const step = hooks.onStep ?? (() => undefined);
   const go = await findGo();
@@ -117,7 +107,7 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
   const fileEntries = await projectFileEntries(s.moduleDir, s.files);
   // Layers compress on the thread pool, so building them together uses every core.
   const [base, files, ...appLayers] = await Promise.all([
-    buildLayer(baseEntries(s.user, await caBundle(s.caCerts)), layerOpts),
+    buildLayer(baseEntries(s.user, await readCaBundle(s.caCerts)), layerOpts),
     fileEntries.length ? buildLayer(fileEntries, layerOpts) : undefined,
     ...binaries.map(async (bin) => buildLayer([{ type: 'file', path: binaryPath, mode: 0o555, source: bin, size: (await stat(bin)).size }], layerOpts)),
   ]);

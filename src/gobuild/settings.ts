@@ -2,15 +2,20 @@
  * The resolved options of one build: command-line flags over environment variables
  * over goscratch.yaml over defaults. Everything after this point reads only these.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { z } from 'zod';
 import { parsePlatform, hostPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { DEFAULT_USER, validateUser, type AppUser } from '../image/scratch.js';
-import type { Config } from '../config/schema.js';
-import { loadConfig } from '../config/load.js';
+import { imageSectionSchema, issueMessage, type Config } from '../config/schema.js';
+import { runtimeConfigSchema } from '../config/runtime.js';
+import { CONFIG_FILE, loadConfig } from '../config/load.js';
+import { execEnv, execFlag } from '../golang/execflags.js';
+import { checkPackagePattern } from '../golang/toolchain.js';
 import { UsageError } from '../util/errors.js';
 import { DEFAULT_MEMORY_RATIO } from '../runtime/env.js';
+import { insideDir } from './files.js';
 
 export interface BuildFlags {
   platform?: string;
@@ -32,6 +37,8 @@ export interface BuildFlags {
   cpus?: number;
   memory?: string;
   memoryRatio?: number;
+  /** Let goscratch.yaml's build section name programs for go to run (-toolexec, CC, GOFLAGS=-toolexec=...). */
+  allowExec?: boolean;
 }
 
 export interface BuildSettings {
@@ -59,7 +66,7 @@ export interface BuildSettings {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   files: Array<{ src: string; dst: string }>;
-  /** "bundled", "none" or an absolute path. */
+  /** "bundled", "none" or an absolute path (inside the module unless it came from a flag). */
   caCerts: string;
   sbom: 'spdx' | 'cyclonedx' | 'none';
   repo?: string;
@@ -76,6 +83,37 @@ async function findModuleRoot(start: string): Promise<string> {
   for (let d = start; ; d = dirname(d)) {
     if (await stat(join(d, 'go.mod')).then(() => true, () => false)) return d;
     if (dirname(d) === d) return start;
+  }
+}
+
+/**
+ * A flag's value checked by the schema of its config key, so a flag accepts exactly
+ * what goscratch.yaml accepts (and gets the same transforms).
+ */
+function flagValue<S extends z.ZodType>(schema: S, value: unknown, flag: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const shown = issue.path.length ? issue.path[0] : value;
+  throw new UsageError(`${flag} ${JSON.stringify(shown)}: ${issueMessage(issue)}`, { input: flag });
+}
+
+/** Refuses what in goscratch.yaml's build section would make go run a program (see golang/execflags.ts). */
+function refuseExec(build: NonNullable<Config['build']>, file: string): void {
+  const runs = (text: string, who: string): string | undefined => {
+    const flag = execFlag(text);
+    return flag && `${flag} makes ${who} run another program`;
+  };
+  const bad = [
+    ...(build.flags ?? []).map((v, i) => ({ key: `build.flags.${i}`, value: v, why: runs(v, 'go') })),
+    ...toList(build.ldflags).map((v, i) => ({ key: `build.ldflags.${i}`, value: v, why: runs(v, 'the linker') })),
+    ...(build.env ?? []).map((v, i) => ({ key: `build.env.${i}`, value: v, why: execEnv(v) })),
+  ].find((e) => e.why);
+  if (bad) {
+    throw new UsageError(
+      `${file}: ${bad.key}: ${JSON.stringify(bad.value)}: ${bad.why}, which goscratch.yaml may not ask for (it comes with the source, like go.mod): pass --allow-exec if you trust this project, or set it in your own environment`,
+      { input: bad.key },
+    );
   }
 }
 
@@ -106,12 +144,14 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
   const start = targetIsDir ? resolve(cwd, target!) : cwd;
   const moduleDir = await findModuleRoot(start);
   const { config, path: configPath } = await loadConfig(moduleDir);
+  if (!flags.allowExec && config.build) refuseExec(config.build, configPath ?? join(moduleDir, CONFIG_FILE));
   const img = config.image ?? {};
   const build = config.build ?? {};
+  const f = checkFlags(flags);
 
   let pattern: string;
   if (targetIsDir) pattern = packagePath(moduleDir, start);
-  else if (target !== undefined) pattern = isAbsolute(target) || !target.startsWith('.') ? target : packagePath(moduleDir, resolve(cwd, target));
+  else if (target !== undefined) pattern = isAbsolute(target) || !target.startsWith('.') ? checkPackagePattern(target) : packagePath(moduleDir, resolve(cwd, target));
   else pattern = config.main ?? '.';
 
   const platformList = flags.platform ?? env.GOSCRATCH_PLATFORM ?? config.platforms?.join(',');
@@ -127,8 +167,8 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
     ...DEFAULT_USER,
     ...(img.user !== undefined ? { name: img.user } : {}),
     ...(flags.user !== undefined ? { name: flags.user } : {}),
-    uid: flags.uid ?? img.uid ?? DEFAULT_USER.uid,
-    gid: flags.gid ?? img.gid ?? flags.uid ?? img.uid ?? DEFAULT_USER.gid,
+    uid: f.uid ?? img.uid ?? DEFAULT_USER.uid,
+    gid: f.gid ?? img.gid ?? f.uid ?? img.uid ?? DEFAULT_USER.gid,
   };
   try {
     validateUser(user);
@@ -140,12 +180,13 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
     throw new UsageError('refusing to build an image that runs as root (uid or gid 0): choose a non-root --uid, or pass --allow-root if the service really needs root');
   }
 
-  const caSetting = flags.caCerts ?? img.caCerts ?? 'bundled';
-  const caCerts = caSetting === 'bundled' || caSetting === 'none' ? caSetting : resolve(flags.caCerts ? cwd : moduleDir, caSetting);
-
   const ldflags = [...toList(build.ldflags), ...(flags.ldflags ?? [])];
   const fileEnv = Object.entries(img.env ?? {}).map(([k, v]) => `${k}=${v}`);
-  const flagEnv = Object.entries(keyValues(flags.env, '--env')).map(([k, v]) => `${k}=${v}`);
+  const flagEnv = Object.entries(f.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  const binaryPath = f.binary ?? img.binary;
+  const workdir = f.workdir ?? img.workdir;
+  const cpus = f.cpus ?? config.runtime?.cpus;
+  const memory = f.memory ?? config.runtime?.memory;
 
   return {
     moduleDir,
@@ -160,24 +201,65 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
     goEnv: build.env ?? [],
     user,
     allowRoot,
-    ...(flags.binary ?? img.binary ? { binaryPath: flags.binary ?? img.binary } : {}),
+    ...(binaryPath ? { binaryPath } : {}),
     args: flags.arg ?? img.args ?? [],
     ports: (flags.port ?? img.ports ?? []).map(normalizePort),
-    env: [...fileEnv.filter((e) => !flagEnv.some((f) => f.split('=')[0] === e.split('=')[0])), ...flagEnv],
-    ...(flags.workdir ?? img.workdir ? { workdir: flags.workdir ?? img.workdir } : {}),
-    labels: { ...strings(img.labels), ...keyValues(flags.label, '--label') },
-    annotations: { ...strings(img.annotations), ...keyValues(flags.annotation, '--annotation') },
-    files: (img.files ?? []).map((f) => ({ src: resolve(moduleDir, f.src), dst: f.dst })),
-    caCerts,
+    env: [...fileEnv.filter((e) => !flagEnv.some((x) => x.split('=')[0] === e.split('=')[0])), ...flagEnv],
+    ...(workdir ? { workdir } : {}),
+    labels: { ...strings(img.labels), ...strings(f.labels) },
+    annotations: { ...strings(img.annotations), ...strings(f.annotations) },
+    files: (img.files ?? []).map((x) => ({ src: resolve(moduleDir, x.src), dst: x.dst })),
+    caCerts: f.caCerts !== undefined ? caFromFlag(f.caCerts, cwd) : await caFromConfig(img.caCerts ?? 'bundled', moduleDir),
     sbom: config.sbom ?? 'spdx',
     ...(env.GOSCRATCH_REPO ?? config.repo ? { repo: env.GOSCRATCH_REPO ?? config.repo } : {}),
     runtime: {
-      ...(flags.cpus ?? config.runtime?.cpus ? { cpus: flags.cpus ?? config.runtime?.cpus } : {}),
-      ...(flags.memory ?? config.runtime?.memory ? { memory: flags.memory ?? config.runtime?.memory } : {}),
-      memoryRatio: flags.memoryRatio ?? config.runtime?.memoryRatio ?? DEFAULT_MEMORY_RATIO,
+      ...(cpus ? { cpus } : {}),
+      ...(memory ? { memory } : {}),
+      memoryRatio: f.memoryRatio ?? config.runtime?.memoryRatio ?? DEFAULT_MEMORY_RATIO,
     },
     config,
   };
+}
+
+/** Flags checked by their config keys' schemas: a flag accepts exactly what goscratch.yaml accepts. */
+function checkFlags(flags: BuildFlags) {
+  const image = imageSectionSchema.shape;
+  const runtime = runtimeConfigSchema.shape;
+  const check = <S extends z.ZodType>(schema: S, value: unknown, flag: string): z.output<S> | undefined =>
+    value === undefined ? undefined : flagValue(schema, value, flag);
+  return {
+    uid: check(image.uid, flags.uid, '--uid'),
+    gid: check(image.gid, flags.gid, '--gid'),
+    binary: check(image.binary, flags.binary, '--binary'),
+    workdir: check(image.workdir, flags.workdir, '--workdir'),
+    env: check(image.env, flags.env && keyValues(flags.env, '--env'), '--env'),
+    labels: check(image.labels, keyValues(flags.label, '--label'), '--label'),
+    annotations: check(image.annotations, keyValues(flags.annotation, '--annotation'), '--annotation'),
+    caCerts: check(image.caCerts, flags.caCerts, '--ca-certs'),
+    cpus: check(runtime.cpus, flags.cpus, '--cpus'),
+    memory: check(runtime.memory, flags.memory, '--memory'),
+    memoryRatio: check(runtime.memoryRatio, flags.memoryRatio, '--memory-ratio'),
+  };
+}
+
+const isSpecialCa = (v: string): boolean => v === 'bundled' || v === 'none';
+
+/** A CA bundle named on the command line: any file the user chooses. */
+function caFromFlag(value: string, cwd: string): string {
+  return isSpecialCa(value) ? value : resolve(cwd, value);
+}
+
+/** A CA bundle named in goscratch.yaml: a file inside the project, symbolic links followed. */
+async function caFromConfig(value: string, moduleDir: string): Promise<string> {
+  if (isSpecialCa(value)) return value;
+  const path = resolve(moduleDir, value);
+  const real = await realpath(path).catch(() => {
+    throw new UsageError(`image.caCerts: ${path} cannot be read; give a PEM file in the project, "bundled" or "none"`, { input: 'image.caCerts' });
+  });
+  if (!insideDir(await realpath(moduleDir), real)) {
+    throw new UsageError(`image.caCerts: ${value} leads outside the project (to ${real}); copy the bundle into the project, or give it with --ca-certs`, { input: 'image.caCerts' });
+  }
+  return real;
 }
 
 function toList(v: string | string[] | undefined): string[] {

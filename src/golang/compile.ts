@@ -14,6 +14,7 @@ import type { Platform } from '../oci/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import { BuildError } from '../util/errors.js';
 import { execCapture } from './exec.js';
+import { checkPackagePattern } from './toolchain.js';
 
 export interface CompileOptions {
   go: string;
@@ -41,7 +42,8 @@ export function compileArgs(o: CompileOptions, out: string): string[] {
   const ldflags = ['-s', '-w', ...(o.ldflags ?? [])].join(' ');
   const args = ['build', '-trimpath', `-ldflags=${ldflags}`];
   if (o.tags?.length) args.push(`-tags=${o.tags.join(',')}`);
-  args.push(...(o.flags ?? []), '-o', out, o.importPath);
+  // `--` ends go's flags: the package path is never read as one.
+  args.push(...(o.flags ?? []), '-o', out, '--', checkPackagePattern(o.importPath));
   return args;
 }
 

@@ -4,7 +4,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { BuildError } from '../util/errors.js';
+import { BuildError, UsageError } from '../util/errors.js';
 import { execCapture } from './exec.js';
 
 export interface GoPackage {
@@ -34,11 +34,23 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<stri
 }
 
 /**
+ * Refuses a package path that go would read as a flag (`-toolexec=x.sh` runs x.sh).
+ * Every go command also gets `--` before its packages; this says what was wrong.
+ */
+export function checkPackagePattern(pattern: string): string {
+  if (pattern.startsWith('-')) {
+    throw new UsageError(`package path ${JSON.stringify(pattern)} begins with "-", so go would read it as a flag: name a package, e.g. ./cmd/server or example.com/app/cmd/server`, { input: pattern });
+  }
+  if (pattern === '') throw new UsageError('the package path is empty: name a package, e.g. . or ./cmd/server');
+  return pattern;
+}
+
+/**
  * Resolves PATH (a directory or a package pattern such as ./cmd/server) to exactly
  * one main package, with its module.
  */
 export async function findMainPackage(go: string, cwd: string, pattern: string): Promise<GoPackage> {
-  const r = await execCapture(go, ['list', '-e', '-json', pattern], { cwd });
+  const r = await execCapture(go, ['list', '-e', '-json', '--', checkPackagePattern(pattern)], { cwd });
   if (r.code !== 0 && !r.stdout.trim()) {
     throw new BuildError(`cannot read Go package ${pattern} in ${cwd}:\n${r.stderr.trim()}`);
   }

@@ -12,11 +12,16 @@ export interface Edit {
   text: string;
 }
 
-/** Applies edits that do not overlap, in any order. */
+/** Applies edits that do not overlap, in any order, in one pass over the text. */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of [...edits].sort((a, b) => a.start - b.start || a.end - b.end)) {
+    parts.push(text.slice(at, e.start), e.text);
+    at = e.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** Replaces a scalar's value, keeping single or double quotes when it had them. */
@@ -57,6 +62,13 @@ function afterLine(text: string, node: Node): number {
   return nl < 0 ? text.length : nl + 1;
 }
 
+/** The line ending at an offset (CRLF files get CRLF lines), without scanning the whole file. */
+function lineEnding(text: string, offset: number): string {
+  const i = text.indexOf('\n', offset);
+  const at = i < 0 ? text.lastIndexOf('\n', offset) : i;
+  return at > 0 && text[at - 1] === '\r' ? '\r\n' : '\n';
+}
+
 /** Inserts whole lines at a line start (or at the end of a file without a final newline). */
 function insertLines(text: string, at: number, lines: string, nl: string): Edit {
   return { start: at, end: at, text: (at === text.length && !text.endsWith('\n') ? nl : '') + lines };
@@ -68,7 +80,7 @@ function insertLines(text: string, at: number, lines: string, nl: string): Edit 
  * under their key.
  */
 export function addEnv(text: string, container: YAMLMap, entries: readonly EnvEntry[], seqIndent: number): Edit {
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = lineEnding(text, container.range![0]);
   const envPair = container.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'env');
   const env = envPair?.value;
   if (isSeq(env) && env.flow) {

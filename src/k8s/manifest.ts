@@ -5,9 +5,13 @@
  */
 import { posix } from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { UsageError } from '../util/errors.js';
+import { duplicateKeyError, YAML_OPTIONS } from '../config/yaml.js';
+import { checkPackagePattern } from '../golang/toolchain.js';
+import { UsageError, withContext } from '../util/errors.js';
 
 export const SCHEME = 'goscratch://';
+/** Larger than any manifest bundle seen in practice; parsing it takes seconds and under 1 GB. */
+export const MANIFEST_LIMIT = 16 * 1024 * 1024;
 // Pod-spec lists whose entries are containers with `image`, `env` and `resources`.
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
@@ -48,11 +52,12 @@ export function location(f: ParsedFile, doc: number, offset: number): string {
 
 export function parseManifest(f: ManifestFile): ParsedFile {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(f.text, { lineCounter: lines, prettyErrors: false });
+  const docs = parseAllDocuments(f.text, { lineCounter: lines, ...YAML_OPTIONS });
   if (!Array.isArray(docs)) return { ...f, docs: [], lines };
   docs.forEach((d, i) => {
     const e = d.errors[0];
-    if (e) throw new UsageError(`${location({ ...f, docs, lines }, i + 1, e.pos[0])}: invalid YAML: ${e.message.split('\n')[0]}`);
+    const bad = e ? { message: e.message.split('\n')[0], offset: e.pos[0] } : duplicateKeyError(d);
+    if (bad) throw new UsageError(`${location({ ...f, docs, lines }, i + 1, bad.offset)}: invalid YAML: ${bad.message}`);
   });
   return { ...f, docs, lines };
 }
@@ -111,7 +116,13 @@ function field(f: ParsedFile, doc: number, scalar: Scalar, container: YAMLMap | 
   if (pkg === '' || /\s/.test(pkg)) {
     throw new UsageError(`${location(f, doc, at)}: ${JSON.stringify(scalar.value)} names no Go package: write goscratch://<package>, e.g. goscratch://./cmd/api or goscratch://example.com/app/cmd/api`);
   }
-  return { file: f, doc, line: f.lines.linePos(at).line, scalar, package: normalizePackage(pkg), ...(container ? { container } : {}), seqIndent };
+  let name: string;
+  try {
+    name = checkPackagePattern(normalizePackage(pkg));
+  } catch (e) {
+    throw withContext(e, location(f, doc, at));
+  }
+  return { file: f, doc, line: f.lines.linePos(at).line, scalar, package: name, ...(container ? { container } : {}), seqIndent };
 }
 
 /** How far a block list's dashes sit right of its key (`key:\n  - a` is 2, `key:\n- a` is 0). */

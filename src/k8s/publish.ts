@@ -18,6 +18,8 @@ export interface PublishOptions {
   repo?: string;
   /** Comma-separated platforms (default: goscratch.yaml, else this machine). */
   platform?: string;
+  /** Let each module's goscratch.yaml make go run other programs (build --allow-exec). */
+  allowExec?: boolean;
   registry?: RegistryOptions;
   /** Blobs uploaded at once per push. */
   jobs?: number;
@@ -28,7 +30,7 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
   // Two packages with one binary name (cmd/a/server, cmd/b/server) must not share a repository.
   const names = new Map<string, string>();
   return async (pkg): Promise<ResolvedImage> => {
-    const settings = await resolveSettings(pkg, opts.platform ? { platform: opts.platform } : {});
+    const settings = await resolveSettings(pkg, { ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.allowExec ? { allowExec: true } : {}) });
     const repo = (opts.repo ?? process.env.GOSCRATCH_REPO ?? settings.repo)?.replace(/\/+$/, '');
     if (!repo) throw new UsageError('no repository to push to: pass --push-to REPO (e.g. registry.example.com/team) or set GOSCRATCH_REPO');
     const result = await buildArtifact(settings, opts.onStep ? { onStep: opts.onStep } : {});

@@ -42,7 +42,8 @@ export interface ResolveResult {
 
 export async function resolveManifests(inputs: readonly ManifestFile[], opts: ResolveOptions): Promise<ResolveResult> {
   const parsed = inputs.map(parseManifest);
-  const fields = parsed.flatMap(findImageFields);
+  const perFile = parsed.map(findImageFields);
+  const fields = perFile.flat();
   const first = new Map<string, ImageField>();
   for (const f of fields) if (!first.has(f.package)) first.set(f.package, f);
 
@@ -60,9 +61,9 @@ export async function resolveManifests(inputs: readonly ManifestFile[], opts: Re
   });
 
   const envAdded: ResolveResult['envAdded'] = [];
-  const files = parsed.map((file) => {
+  const files = parsed.map((file, i) => {
     const edits: Edit[] = [];
-    for (const f of fields.filter((x) => x.file === file)) {
+    for (const f of perFile[i]!) {
       const img = resolved.get(f.package)!;
       edits.push(replaceScalar(f.scalar, img.ref));
       if (f.container && opts.runtimeEnv !== false) {

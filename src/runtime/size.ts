@@ -15,6 +15,13 @@
 export type SizeDialect = 'kubernetes' | 'flag';
 
 export const MiB = 1024 * 1024;
+/**
+ * Limits past any machine. Above them the values baked into an image stop a Go binary
+ * at start: GOMEMLIMIT past int64 bytes is "malformed GOMEMLIMIT", and GOMAXPROCS in
+ * the millions allocates gigabytes before main (2147483647 crashes the runtime).
+ */
+export const MAX_MEMORY = 2 ** 50;
+export const MAX_CPUS = 4096;
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
@@ -25,6 +32,7 @@ export function parseMemory(text: string, dialect: SizeDialect): number {
   const s = text.trim();
   const bytes = dialect === 'kubernetes' ? kubernetesBytes(s) : flagBytes(s);
   if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`memory size ${JSON.stringify(text)} must be more than 0 bytes`);
+  if (bytes > MAX_MEMORY) throw new Error(`memory size ${JSON.stringify(text)} is more than 1Pi, more than any machine has: give the container's real limit`);
   return Math.ceil(bytes);
 }
 
@@ -66,6 +74,7 @@ export function parseCpus(text: string | number): number {
   const m = /^(\d+(?:\.\d+)?|\.\d+)(m?)$/.exec(s);
   const n = m ? Number(m[1]) / (m[2] ? 1000 : 1) : NaN;
   if (!m || !(n > 0)) throw new Error(`CPU count ${JSON.stringify(s)} must be a positive number, e.g. 0.5, 2 or 500m`);
+  if (n > MAX_CPUS) throw new Error(`CPU count ${JSON.stringify(s)} is more than ${MAX_CPUS}, more than any machine has: give the container's real limit`);
   return n;
 }
 

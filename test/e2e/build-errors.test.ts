@@ -1,16 +1,19 @@
 /**
  * Builds that must fail, clearly and without leaving output behind: a cgo binary, a
- * compile error, bad config keys, and a build interrupted by SIGINT or SIGTERM.
+ * compile error, bad config keys, a build interrupted by SIGINT or SIGTERM, and data
+ * (package paths, goscratch.yaml, manifests, CA bundles) that would run a program or
+ * exhaust memory.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, truncate, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { goscratch, startGoscratch } from '../helpers/run.js';
 import { copyExample, writeModule } from '../helpers/fixtures.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
+import { markerScript } from '../helpers/marker.js';
 import { needTools, requireTool } from '../helpers/tools.js';
 import type { Running } from '../helpers/exec.js';
 
@@ -126,5 +129,98 @@ describe('goscratch build refuses and stops cleanly', needTools('go'), () => {
     } finally {
       killGroup(cli);
     }
+  });
+});
+
+/**
+ * Data never runs a program: a package path from the command line, goscratch.yaml or a
+ * manifest that reads like a flag, and goscratch.yaml's build section naming a program
+ * for go to run. Each case has a script that leaves a marker if anything runs it.
+ */
+describe('goscratch.yaml, manifests and package paths never make go run a program', needTools('go'), () => {
+  let dir = '';
+  before(async () => {
+    dir = await makeTempDir('e2e-exec');
+  });
+  after(() => removeTree(dir));
+
+  /** A module in its own directory, with a hook script beside it and an empty output directory. */
+  async function project(name: string, files: Record<string, string> = {}) {
+    const src = await writeModule(join(dir, name, 'src'), { 'main.go': 'package main\n\nfunc main() {}\n', ...files });
+    const hook = await markerScript(join(dir, name));
+    const out = join(dir, name, 'out');
+    await mkdir(out, { recursive: true });
+    return { src, hook, out };
+  }
+
+  it('build -- -toolexec=SCRIPT is refused as a package path (exit 2), the script never runs', async () => {
+    const { src, hook, out } = await project('arg');
+    const r = await goscratch(['build', '--oci-layout', join(out, 'l'), '--', `-toolexec=${hook.script}`], { cwd: src });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /begins with "-".*flag/);
+    assert.equal(await hook.ran(), false);
+    assert.deepEqual(await readdir(out), []);
+  });
+
+  it('main: "-toolexec=SCRIPT" in goscratch.yaml is refused with its line, the script never runs', async () => {
+    const p = await project('main');
+    await writeModule(p.src, { 'goscratch.yaml': `sbom: none\nmain: "-toolexec=${p.hook.script}"\n` });
+    const r = await goscratch(['build', p.src, '--oci-layout', join(p.out, 'l')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /goscratch\.yaml:2: main: .*begins with "-"/);
+    assert.equal(await p.hook.ran(), false);
+  });
+
+  it('build.flags -toolexec, GOFLAGS=-toolexec and -ldflags=-extld in goscratch.yaml are refused without --allow-exec', async () => {
+    for (const [name, yaml] of [
+      ['flags', (s: string) => `build:\n  flags: ["-toolexec=${s}"]\n`],
+      ['goflags', (s: string) => `build:\n  env: ["GOFLAGS=-toolexec=${s}"]\n`],
+      ['cc', (s: string) => `build:\n  env: [CGO_ENABLED=1, "CC=${s}"]\n`],
+      ['extld', (s: string) => `build:\n  ldflags: "-linkmode=external -extld=${s}"\n`],
+    ] as const) {
+      const p = await project(`exec-${name}`);
+      await writeModule(p.src, { 'goscratch.yaml': yaml(p.hook.script) });
+      const r = await goscratch(['build', p.src, '--oci-layout', join(p.out, 'l')]);
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, /goscratch\.yaml: build\.\w+\.\d+: .*--allow-exec/, name);
+      assert.equal(await p.hook.ran(), false, `${name}: the script must not run`);
+      assert.deepEqual(await readdir(p.out), [], name);
+    }
+  });
+
+  it('--allow-exec lets goscratch.yaml wrap the tools with -toolexec (the user chose to trust it)', async () => {
+    const p = await project('allowed');
+    await writeModule(p.src, { 'goscratch.yaml': `build:\n  flags: ["-toolexec=${p.hook.script}"]\n` });
+    const r = await goscratch(['build', p.src, '--allow-exec', '--oci-layout', join(p.out, 'l'), '--sbom', 'none']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await p.hook.ran(), true, 'with --allow-exec the wrapper runs');
+  });
+
+  it('resolve refuses goscratch://-toolexec=SCRIPT in a manifest with its location, before building anything', async () => {
+    const p = await project('manifest');
+    const manifest = join(p.out, '..', 'deploy.yaml');
+    await writeFile(manifest, `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: x\n    image: goscratch://-toolexec=${p.hook.script}\n`);
+    for (const cmd of ['resolve', 'apply']) {
+      const r = await goscratch([cmd, '-f', manifest, '--push-to', '127.0.0.1:9/x'], { cwd: p.src });
+      assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
+      assert.match(r.stderr, /deploy\.yaml: document 1, line 6: package path "-toolexec=.*begins with "-"/);
+      assert.equal(r.stdout, '');
+      assert.equal(await p.hook.ran(), false, `${cmd}: the script must not run`);
+    }
+  });
+
+  it('--ca-certs /dev/zero and a 1 GiB bundle fail at once with the reason, reading nothing big', async () => {
+    const p = await project('ca');
+    const big = join(p.src, 'big.pem');
+    await writeFile(big, '');
+    await truncate(big, 1 << 30); // sparse: no disk used
+    for (const [ca, why] of [['/dev/zero', /is a device/], [big, /larger than 8 MiB/]] as const) {
+      const started = Date.now();
+      const r = await goscratch(['build', p.src, '--ca-certs', ca, '--oci-layout', join(p.out, 'l')]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, why);
+      assert.ok(Date.now() - started < 60_000, 'gives up within 60 s');
+    }
+    assert.deepEqual(await readdir(p.out), []);
   });
 });

@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveSettings } from '../../src/gobuild/settings.js';
+import { resolveSettings, type BuildFlags } from '../../src/gobuild/settings.js';
 import { binaryName } from '../../src/gobuild/pipeline.js';
-import { publicSourceUrl } from '../../src/gobuild/metadata.js';
+import { provenance, provenanceLabels, publicSourceUrl } from '../../src/gobuild/metadata.js';
+import { UsageError } from '../../src/util/errors.js';
+import { requireTool } from '../helpers/tools.js';
 
 function project(yaml?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gs-settings-'));
@@ -66,9 +69,125 @@ test('binary names skip major version suffixes', () => {
   assert.equal(binaryName('example.com/app/v2'), 'app');
 });
 
-test('source URLs never carry credentials', () => {
-  assert.equal(publicSourceUrl('https://user:s3cret@github.com/org/repo.git'), 'https://github.com/org/repo');
-  assert.equal(publicSourceUrl('git@github.com:org/repo.git'), 'https://github.com/org/repo');
-  assert.equal(publicSourceUrl('oauth2:glpat-xyz@gitlab.com:o/r.git'), 'https://gitlab.com/o/r');
-  assert.equal(publicSourceUrl('ssh://git:tok@host.example:2222/o/r.git'), 'ssh://host.example:2222/o/r');
+test('source URLs keep scheme://host/path only, and are left out when local or unparseable', () => {
+  const cases: Array<[string, string | undefined]> = [
+    ['https://github.com/org/repo.git', 'https://github.com/org/repo'],
+    ['https://user:s3cret@github.com/org/repo.git', 'https://github.com/org/repo'],
+    ['https://ghp_token@github.com/org/repo', 'https://github.com/org/repo'],
+    ['https://github.com/org/repo.git?private_token=glpat-1', 'https://github.com/org/repo'],
+    ['https://github.com/org/repo#access_token=abc', 'https://github.com/org/repo'],
+    ['https://u:p@host.example:8443/o/r.git/?t=1#f', 'https://host.example:8443/o/r'],
+    ['ssh://git:tok@host.example:2222/o/r.git', 'ssh://host.example:2222/o/r'],
+    ['git://host.example/o/r', 'git://host.example/o/r'],
+    ['git@github.com:org/repo.git', 'https://github.com/org/repo'],
+    ['oauth2:glpat-xyz@gitlab.com:o/r.git', 'https://gitlab.com/o/r'],
+    ['git@github.com:org/repo.git?token=abc', undefined],
+    ['git@github.com:org/repo#token', undefined],
+    ['a:tok@b@host.example:o/r', undefined],
+    ['https://host.example/o/r with space?tok=1', undefined],
+    ['https://[bad/o/r?tok=1', undefined],
+    ['/srv/git/repo.git', undefined],
+    ['../repo', undefined],
+    ['file:///srv/git/repo.git', undefined],
+    ['C:/src/repo', undefined],
+  ];
+  for (const [url, want] of cases) assert.equal(publicSourceUrl(url), want, url);
+});
+
+test('flags are checked by the schema of their config key: the same values are refused either way', async () => {
+  const dir = project();
+  const cases: Array<[BuildFlags, string, RegExp]> = [
+    [{ workdir: 'srv' }, 'image:\n  workdir: srv\n', /must be an absolute path/],
+    [{ binary: 'app' }, 'image:\n  binary: app\n', /must be an absolute path/],
+    [{ binary: '/etc/passwd' }, 'image:\n  binary: /etc/passwd\n', /would replace \/etc\/passwd, which goscratch writes/],
+    [{ binary: '/etc/./group' }, 'image:\n  binary: /etc/./group\n', /would replace \/etc\/group/],
+    [{ binary: '/tmp' }, 'image:\n  binary: /tmp\n', /would replace \/tmp/],
+    [{ env: ['A B=1'] }, 'image:\n  env: {"A B": 1}\n', /not a valid environment variable name/],
+    [{ env: ['A\nB=1'] }, 'image:\n  env: {"A\\nB": 1}\n', /not a valid environment variable name/],
+    [{ memory: '10Ei' }, 'runtime:\n  memory: 10Ei\n', /more than 1Pi/],
+    [{ cpus: 1e7 }, 'runtime:\n  cpus: 10000000\n', /more than 4096/],
+  ];
+  for (const [flags, yaml, re] of cases) {
+    await assert.rejects(resolveSettings(dir, flags, {}), (e: unknown) => e instanceof UsageError && re.test(e.message) && /^--[a-z-]+ /.test(e.message), JSON.stringify(flags));
+    await assert.rejects(resolveSettings(project(yaml), {}, {}), (e: unknown) => e instanceof UsageError && re.test(e.message), yaml);
+  }
+  const ok = await resolveSettings(dir, { binary: '/app/./bin/', workdir: '/srv/', memory: '1Pi', env: ['A_1=x y'] }, {});
+  assert.deepEqual([ok.binaryPath, ok.workdir, ok.runtime.memory, ok.env], ['/app/bin', '/srv', '1Pi', ['A_1=x y']]);
+});
+
+test('a package path beginning with "-" is refused whichever way it comes', async () => {
+  const dir = project();
+  const old = process.cwd();
+  process.chdir(dir);
+  try {
+    await assert.rejects(resolveSettings('-toolexec=/tmp/x.sh', {}, {}), (e: unknown) => e instanceof UsageError && /begins with "-"/.test(e.message));
+  } finally {
+    process.chdir(old);
+  }
+  await assert.rejects(resolveSettings(project('main: "-toolexec=/tmp/x.sh"\n'), {}, {}), /main: package path .* begins with "-"/);
+});
+
+test('goscratch.yaml may not make go run programs unless --allow-exec; settings that only choose what is built pass', async () => {
+  const refused = [
+    'build:\n  flags: [-toolexec=/tmp/x.sh]\n',
+    'build:\n  flags: [-toolexec, /tmp/x.sh]\n',
+    'build:\n  flags: ["--toolexec=/tmp/x.sh"]\n',
+    'build:\n  flags: [-exec=/tmp/x.sh]\n',
+    'build:\n  flags: [-compiler=gccgo, "-gccgoflags=-wrapper,/tmp/x.sh"]\n',
+    'build:\n  flags: ["-ldflags=all=-linkmode=external -extld=/tmp/x.sh"]\n',
+    'build:\n  ldflags: ["-extldflags=-B/tmp/evil"]\n',
+    'build:\n  env: ["GOFLAGS=-mod=mod -toolexec=/tmp/x.sh"]\n',
+    "build:\n  env: [\"GOFLAGS='-ldflags=-extld=/tmp/x.sh'\"]\n",
+    'build:\n  env: [CC=/tmp/x.sh]\n',
+    'build:\n  env: [CGO_LDFLAGS=-fuse-ld=/tmp/x]\n',
+    'build:\n  env: [LD_PRELOAD=/tmp/x.so]\n',
+    'build:\n  env: [PATH=/tmp]\n',
+    'build:\n  env: [GOTOOLCHAIN=go1.99.0]\n',
+    'build:\n  env: [GOPROXY=https://proxy.example]\n',
+    'build:\n  env: [GOSUMDB=off]\n',
+  ];
+  for (const yaml of refused) {
+    const dir = project(yaml);
+    await assert.rejects(resolveSettings(dir, {}, {}), (e: unknown) => e instanceof UsageError && /goscratch\.yaml: build\.\w+\.\d+: .*--allow-exec/.test(e.message), yaml);
+    assert.ok(await resolveSettings(dir, { allowExec: true }, {}), yaml);
+  }
+  const allowed = 'build:\n  flags: [-mod=vendor, -overlay=overlay.json, -trimpath, "-ldflags=-X main.v=1"]\n  ldflags: "-X main.exec=1"\n  env: [CGO_ENABLED=1, GOAMD64=v3, GOEXPERIMENT=loopvar, "GOFLAGS=-mod=vendor -tags=netgo", GODEBUG=http2client=0]\n';
+  const s = await resolveSettings(project(allowed), {}, {});
+  assert.deepEqual(s.goEnv.length, 5);
+});
+
+test('image.caCerts stays inside the project (symbolic links followed); --ca-certs may name any file', async () => {
+  const dir = project('image:\n  caCerts: ../outside.pem\n');
+  await assert.rejects(resolveSettings(dir, {}, {}), /image\.caCerts: \.\.\/outside\.pem leads outside the project|cannot be read/);
+  const linked = project('image:\n  caCerts: certs/ca.pem\n');
+  mkdirSync(join(linked, 'certs'));
+  symlinkSync('/etc/passwd', join(linked, 'certs', 'ca.pem'));
+  await assert.rejects(resolveSettings(linked, {}, {}), /image\.caCerts: certs\/ca\.pem leads outside the project \(to \/etc\/passwd\)/);
+  const inside = project('image:\n  caCerts: ca.pem\n');
+  writeFileSync(join(inside, 'ca.pem'), 'x');
+  assert.equal((await resolveSettings(inside, {}, {})).caCerts, join(realpathSync(inside), 'ca.pem'));
+  assert.equal((await resolveSettings(inside, { caCerts: '/etc/ssl/certs/ca-certificates.crt' }, {})).caCerts, '/etc/ssl/certs/ca-certificates.crt');
+});
+
+test('SOURCE_DATE_EPOCH must be whole seconds in range; anything else is a usage error', async () => {
+  const dir = project();
+  assert.equal((await provenance(dir, { SOURCE_DATE_EPOCH: '1700000000' })).created, '2023-11-14T22:13:20Z');
+  for (const bad of ['1e20', '1.5', '-1', ' 1', '0x10', '99999999999', '1e3']) {
+    await assert.rejects(provenance(dir, { SOURCE_DATE_EPOCH: bad }), (e: unknown) => e instanceof UsageError && /^SOURCE_DATE_EPOCH /.test(e.message), bad);
+  }
+});
+
+test('the source label never carries a token from the remote URL, and a local remote gives none', async (t) => {
+  if (!requireTool(t, 'git')) return;
+  const dir = project();
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+  git('init', '-q');
+  git('add', 'go.mod');
+  git('commit', '-q', '-m', 'x');
+  git('remote', 'add', 'origin', 'https://oauth2:glpat-SECRET@gitlab.example/o/r.git?private_token=SECRET2#SECRET3');
+  const labels = provenanceLabels(await provenance(dir, {}));
+  assert.equal(labels['org.opencontainers.image.source'], 'https://gitlab.example/o/r');
+  assert.doesNotMatch(JSON.stringify(labels), /SECRET/);
+  git('remote', 'set-url', 'origin', '/home/me/src/repo');
+  assert.equal(provenanceLabels(await provenance(dir, {}))['org.opencontainers.image.source'], undefined);
 });

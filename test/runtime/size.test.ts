@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatMiB, MiB, parseCpus, parseMemory } from '../../src/runtime/size.js';
+import { join } from 'node:path';
+import { runtimeEnv } from '../../src/runtime/env.js';
+import { formatMiB, MAX_CPUS, MAX_MEMORY, MiB, parseCpus, parseMemory } from '../../src/runtime/size.js';
+import { exec, execOk } from '../helpers/exec.js';
+import { writeModule } from '../helpers/fixtures.js';
+import { makeTempDir, removeTree } from '../helpers/tmp.js';
+import { requireTool, toolPath } from '../helpers/tools.js';
 
 test('kubernetes dialect: binary, decimal, exponent and plain quantities', () => {
   assert.equal(parseMemory('512Mi', 'kubernetes'), 512 * MiB);
@@ -52,4 +58,25 @@ test('parseCpus takes numbers and millicores', () => {
 test('formatMiB rounds down to whole MiB', () => {
   assert.equal(formatMiB(0.9 * 512 * MiB), '460MiB');
   assert.equal(formatMiB(MiB - 1), '0MiB');
+});
+
+test('sizes past any machine are refused in both dialects; the largest accepted ones still start a Go binary', async (t) => {
+  for (const d of ['kubernetes', 'flag'] as const) {
+    assert.throws(() => parseMemory('10Ei', d), /more than 1Pi/);
+    assert.throws(() => parseMemory('1025Ti', d), /more than 1Pi/);
+    assert.equal(parseMemory('1Pi', d), MAX_MEMORY);
+  }
+  assert.throws(() => parseCpus('5000'), /more than 4096/);
+  assert.equal(parseCpus(MAX_CPUS), MAX_CPUS);
+  if (!requireTool(t, 'go')) return;
+  const dir = await makeTempDir('runtime-max');
+  t.after(() => removeTree(dir));
+  await writeModule(dir, { 'main.go': 'package main\n\nfunc main() {}\n' });
+  await execOk(toolPath('go')!, ['build', '-o', 'app', '.'], { cwd: dir });
+  const { env } = runtimeEnv({ cpus: MAX_CPUS, memory: MAX_MEMORY, memoryRatio: 1 });
+  const r = await exec(join(dir, 'app'), [], { env: { ...Object.fromEntries(env.map((e) => e.split('='))) } });
+  assert.equal(r.code, 0, `${env.join(' ')}: ${r.stderr}`);
+  // What an unbounded --memory 10Ei baked: the runtime refuses it before main.
+  const old = await exec(join(dir, 'app'), [], { env: { GOMEMLIMIT: formatMiB(0.9 * 10 * 2 ** 60) } });
+  assert.match(old.stderr, /malformed GOMEMLIMIT/);
 });
