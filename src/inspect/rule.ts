@@ -8,8 +8,8 @@ import type { RuleInfo, Severity } from '../findings/model.js';
 import type { ImageFacts } from './facts.js';
 import type { ImageUser } from './passwd.js';
 
-// The findings table of goscratch inspect in the README.
-const DOC = 'https://github.com/goscratch/goscratch#findings';
+// The findings table of goscratch inspect (docs/inspect.md).
+const DOC = 'https://github.com/goscratch/goscratch/blob/main/docs/inspect.md#findings';
 
 export interface AuditContext {
   /** The image, absent for `inspect BINARY`. */

@@ -92,7 +92,7 @@ test('the page of an image: sections, treemap cells, marked files, and hostile n
   assert.match(out, /<span class="mode">-rw-r--r--<\/span><span class="owner">0:0<\/span>/);
   assert.ok(out.includes('COPY step 2 &lt;/script&gt;'), 'history, escaped');
   // Findings link to their rule's page; dependencies and build settings.
-  assert.match(out, /<tr class="warning" data-rule="GS508">.*<a href="https:\/\/github.com\/goscratch\/goscratch#findings"/s);
+  assert.match(out, /<tr class="info" data-rule="GS508">.*<a href="https:\/\/github.com\/goscratch\/goscratch\/blob\/main\/docs\/inspect.md#findings"/s);
   assert.match(out, /<td>gopkg.in\/acme.v2<\/td><td>v2.0.0<\/td><td>dependency<\/td>/);
   assert.match(out, /<tr class="key"><td><code>-ldflags<\/code><\/td><td><code>-s -w<\/code><\/td><\/tr>/);
   assert.match(out, /<tr class="key"><td><code>-tags<\/code><\/td><td><code>\(not set\)<\/code><\/td><\/tr>/);
