@@ -121,7 +121,7 @@ function outputSinks(o: OutputFlags, settings: Pick<BuildSettings, 'repo' | 'tag
   if (o.ociLayout) sinks.push(layoutSink(o.ociLayout));
   if (o.tarball) sinks.push(archiveSink(o.tarball));
   if (o.push) {
-    const target = usage(() => resolvePushReference(o.push!, settings.repo ? { repo: settings.repo } : {}));
+    const target = usage(() => resolvePushReference(o.push!, settings.repo));
     // parseReference fills in `latest`; only a tag written in REF itself counts, and the
     // default image name (<name>:latest) is not a request to move `latest` in the registry.
     const explicitTag = /:[\w][\w.-]*$/.test(o.push.split('/').pop() ?? '');

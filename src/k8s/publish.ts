@@ -14,7 +14,7 @@ import { UsageError } from '../util/errors.js';
 import type { ImageResolver, ResolvedImage } from './resolve.js';
 
 export interface PublishOptions {
-  /** Repository prefix, e.g. registry.example.com/team; else $GOSCRATCH_REPO, else the module's `repo` setting. */
+  /** Repository prefix, e.g. registry.example.com/team; else the build settings' (GOSCRATCH_REPO, else the module's `repo`). */
   repo?: string;
   /** Comma-separated platforms (default: goscratch.yaml, else this machine). */
   platform?: string;
@@ -31,7 +31,7 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
   const names = new Map<string, string>();
   return async (pkg): Promise<ResolvedImage> => {
     const settings = await resolveSettings(pkg, { ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.allowExec ? { allowExec: true } : {}) });
-    const repo = (opts.repo ?? process.env.GOSCRATCH_REPO ?? settings.repo)?.replace(/\/+$/, '');
+    const repo = (opts.repo ?? settings.repo)?.replace(/\/+$/, '');
     if (!repo) throw new UsageError('no repository to push to: pass --push-to REPO (e.g. registry.example.com/team) or set GOSCRATCH_REPO');
     const result = await buildArtifact(settings, opts.onStep ? { onStep: opts.onStep } : {});
     const importPath = result.package.ImportPath;
