@@ -12,7 +12,6 @@ import { GO_CERT_DIRS, GO_CERT_FILES, GO_ZONEINFO_DIRS } from './cacerts.js';
 import { parseGroup, parsePasswd, type GroupEntry, type PasswdEntry } from './passwd.js';
 
 /** The PATH runc and containerd use when the image sets none. */
-// The PATH docker and containerd give a process whose image sets none.
 const RUNTIME_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface ImageFacts {
