@@ -38,13 +38,24 @@ export function platformEnv(p: Platform): Record<string, string> {
   return env;
 }
 
-export function compileArgs(o: CompileOptions, out: string): string[] {
+/**
+ * The `go build` arguments. A `-tags` on the command line replaces the one in GOFLAGS,
+ * so the tags of the compile environment's GOFLAGS (`GOFLAGS=-tags=red`) are kept
+ * beside goscratch's own (`timetzdata` by default).
+ */
+export function compileArgs(o: CompileOptions, out: string, env: NodeJS.ProcessEnv = {}): string[] {
   const ldflags = ['-s', '-w', ...(o.ldflags ?? [])].join(' ');
   const args = ['build', '-trimpath', `-ldflags=${ldflags}`];
-  if (o.tags?.length) args.push(`-tags=${o.tags.join(',')}`);
+  const tags = [...new Set([...goflagsTags(env.GOFLAGS), ...(o.tags ?? [])])];
+  if (tags.length) args.push(`-tags=${tags.join(',')}`);
   // `--` ends go's flags: the package path is never read as one.
   args.push(...(o.flags ?? []), '-o', out, '--', checkPackagePattern(o.importPath));
   return args;
+}
+
+/** The tags of a GOFLAGS value (`-tags=a,b` or `--tags=a,b`; GOFLAGS entries are space-separated). */
+function goflagsTags(goflags: string | undefined): string[] {
+  return (goflags ?? '').split(/\s+/).flatMap((f) => /^--?tags=(.*)$/.exec(f)?.[1]?.split(',').filter(Boolean) ?? []);
 }
 
 export function compileEnv(o: CompileOptions, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -95,7 +106,7 @@ async function compileCached(o: CompileOptions, env: NodeJS.ProcessEnv, cache: C
 }
 
 async function runGo(o: CompileOptions, out: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const r = await execCapture(o.go, compileArgs(o, out), { cwd: o.dir, env });
+  const r = await execCapture(o.go, compileArgs(o, out, env), { cwd: o.dir, env });
   if (r.code !== 0) {
     throw new BuildError(`go build for ${formatPlatform(o.platform)} failed:\n${r.stderr.trim()}`);
   }
