@@ -11,7 +11,7 @@ import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { readLocalFile } from '../config/read.js';
 import { Cache } from '../util/cache.js';
-import { BuildError, UsageError } from '../util/errors.js';
+import { BuildError, UsageError, withContext } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { execCapture } from './exec.js';
 import { parseGoMod } from './gomod.js';
@@ -149,12 +149,9 @@ export async function selectToolchain(moduleDir: string, policy: ToolchainPolicy
   }
   // Loaded only when needed: most builds never download a toolchain.
   const { installToolchain } = await import('./download.js');
-  const goroot = await installToolchain(releaseName(want), {
-    baseUrl: policy.url,
-    cacheRoot: Cache.fromEnv(env).root,
-    why: `go.mod's ${line} asks for ${releaseName(want)} and ${have}`,
-    log: o.log ?? silentLogger,
-    env,
+  const why = `go.mod's ${line} asks for ${releaseName(want)} and ${have}`;
+  const goroot = await installToolchain(releaseName(want), { baseUrl: policy.url, cacheRoot: Cache.fromEnv(env).root, why, log: o.log ?? silentLogger, env }).catch((e: unknown) => {
+    throw withContext(e, `${why}, but goscratch could not download it`);
   });
   // GOROOT: a GOROOT in the environment (another Go's) must not steer the downloaded go.
   return { go: join(goroot, 'bin', 'go'), env: ['GOTOOLCHAIN=local', `GOROOT=${goroot}`] };
