@@ -16,7 +16,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { lstat, mkdir, realpath, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FsView } from '../image/fsview.js';
@@ -28,6 +28,7 @@ import { openBlob, VerifyingStream } from '../io/blobs.js';
 import { isLayoutDir } from '../io/layout.js';
 import { openSource } from '../io/source.js';
 import type { RegistryOptions } from '../io/registry/session.js';
+import { isDigest } from '../oci/digest.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { formatPlatform, parsePlatform, platformMatches } from '../oci/platform.js';
 import { toReference } from '../oci/reference.js';
@@ -38,6 +39,9 @@ import { commitTemp, discardTemp, fsError, siblingTemp } from '../util/fs.js';
 import { insideDir } from './files.js';
 
 export const SCRATCH = 'scratch';
+const ID_FILES = ['/etc/passwd', '/etc/group'] as const;
+/** Far above any real passwd or group file; both together may not exceed it. */
+const ID_FILE_LIMIT = 1 << 20;
 export const BASE_NAME = 'org.opencontainers.image.base.name';
 export const BASE_DIGEST = 'org.opencontainers.image.base.digest';
 
@@ -158,9 +162,18 @@ class ImageBase implements Base {
   private async systemEntries(img: Image, f: SystemFiles) {
     const where = `base ${this.spec} (${formatPlatform(img.platform)})`;
     for (const l of img.layers) layerMediaType(l, where);
-    const view = await FsView.open(img.layers);
+    // Both files are copied out during the one pass over the layers (a second pass would read the layer again).
+    const view = await FsView.open(img.layers, { capture: ID_FILES, maxFileBytes: ID_FILE_LIMIT });
     try {
-      const read = async (path: string): Promise<string | undefined> => (view.isFile(path) ? (await view.readFile(path, 1 << 20)).toString('utf8') : undefined);
+      const read = async (path: string): Promise<string | undefined> => {
+        if (!view.isFile(path)) return undefined;
+        const copy = await view.extractFile(path, ID_FILE_LIMIT);
+        try {
+          return await readFile(copy.path, 'utf8');
+        } finally {
+          await rm(dirname(copy.path), { recursive: true, force: true });
+        }
+      };
       const merged = (text: string | undefined, merge: typeof mergePasswd, fresh: string): string => {
         if (text === undefined) return fresh;
         const r = merge(text, f.user);
@@ -169,8 +182,8 @@ class ImageBase implements Base {
         }
         return r.text;
       };
-      const passwd = merged(await read('/etc/passwd'), mergePasswd, passwdText(f.user));
-      const group = merged(await read('/etc/group'), mergeGroup, groupText(f.user));
+      const passwd = merged(await read(ID_FILES[0]), mergePasswd, passwdText(f.user));
+      const group = merged(await read(ID_FILES[1]), mergeGroup, groupText(f.user));
       const has = new Set(['/etc/nsswitch.conf', '/tmp'].filter((p) => view.lookup(p, false)));
       if (f.caIsDefault && view.isFile(CA_BUNDLE_PATH)) has.add(CA_BUNDLE_PATH);
       const entries = baseEntries(f.user, f.caBundle, { passwd, group, has });
@@ -225,6 +238,7 @@ class ImageBase implements Base {
  * bytes under the OCI media type; foreign (Windows) and unknown layers are refused.
  */
 function layerMediaType(l: Layer, where: string): Layer {
+  if (!isDigest(l.diffId)) throw new InputError(`${where}: layer ${l.digest} has no diff_id in the image config (${JSON.stringify(l.diffId).slice(0, 80)}); the image is malformed`);
   if (l.mediaType === MediaType.dockerLayerGzip) return { ...l, mediaType: MediaType.ociLayerGzip };
   if (l.mediaType === MediaType.ociLayerGzip || l.mediaType === MediaType.ociLayer || l.mediaType === MediaType.ociLayerZstd) return l;
   throw new UsageError(`${where}: layer ${l.digest} is ${l.mediaType}, which goscratch cannot put in a Linux image: choose another base`);

@@ -73,7 +73,7 @@ export async function installToolchain(release: string, o: InstallOptions): Prom
     const transport = new Transport({ env: o.env ?? process.env, useProxy: true, verifyTls: true, log: o.log });
     const listed = await listedFile(transport, o.baseUrl, file);
     o.log.info(`${o.why}: downloading ${file} (${(listed.size / 1e6).toFixed(1)} MB) from ${o.baseUrl} into ${dir}`);
-    const archive = siblingTemp(entry) + '.tar.gz';
+    const archive = siblingTemp(`${entry}.tar.gz`);
     const unpacked = siblingTemp(entry);
     try {
       await download(transport, new URL(file, o.baseUrl), listed, archive);
@@ -96,7 +96,8 @@ async function isInstalled(goroot: string): Promise<boolean> {
 
 /** Temporary files of a run that was killed (not just failed): only the lock holder may remove them. */
 async function removeLeftovers(dir: string, entry: string): Promise<void> {
-  const prefix = `.${entry.slice(dir.length + 1)}.tmp-`;
+  // siblingTemp names: .<entry>.tmp-<hex> (the unpacked tree) and .<entry>.tar.gz.tmp-<hex> (the archive).
+  const prefix = `.${entry.slice(dir.length + 1)}.`;
   for (const name of await readdir(dir)) {
     if (name.startsWith(prefix)) await rm(join(dir, name), { recursive: true, force: true });
   }
