@@ -20,7 +20,9 @@ import { writeModule } from '../helpers/fixtures.js';
 import { BASE_GROUP, BASE_PASSWD, baseImage, writeBaseLayout } from '../helpers/base-image.js';
 import { layoutImages, layoutIndex, layoutRefs, readBlobJson } from '../helpers/oci.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { runImage } from '../helpers/runc.js';
+import { runImage, unpackImage } from '../helpers/runc.js';
+import { execOk } from '../helpers/exec.js';
+import { MediaType } from '../../src/oci/mediatypes.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
 import { needTools, requireTool } from '../helpers/tools.js';
 
@@ -116,6 +118,21 @@ describe('goscratch build --base', needTools('go'), () => {
     const scratchAll = await goscratch(['build', mod, '--platform', 'all', '--oci-layout', join(dir, 'none')]);
     assert.equal(scratchAll.code, 2);
     assert.match(scratchAll.stderr, /--platform all builds every platform of the base image, and scratch has none/);
+  });
+
+  it('a docker archive is a base too (skopeo writes it with uncompressed layers)', async (t) => {
+    if (!requireTool(t, 'skopeo', 'umoci')) return;
+    const archive = join(dir, 'base.tar');
+    await execOk('skopeo', ['copy', '-q', `oci:${baseLayout}`, `docker-archive:${archive}:base:1`]);
+    const out = join(dir, 'archive-out');
+    const r = await goscratch(['build', mod, '--base', archive, '--platform', 'linux/amd64', '--oci-layout', out, '-t', 'hook:archive']);
+    assert.equal(r.code, 0, r.stderr);
+    const [image] = await layoutImages(out);
+    assert.deepEqual(image!.manifest.layers.map((l) => l.mediaType), [MediaType.ociLayer, MediaType.ociLayerGzip, MediaType.ociLayerGzip]);
+    const bundle = join(dir, 'archive-bundle');
+    await unpackImage(out, 'archive', bundle);
+    assert.equal(await readFile(join(bundle, 'rootfs/etc/passwd'), 'utf8'), BASE_PASSWD + 'appuser:x:10001:10001::/nonexistent:/sbin/nologin\n');
+    await access(join(bundle, 'rootfs/bin/busybox'));
   });
 
   it('a user name the base gives another uid is refused with exit 2', async () => {
