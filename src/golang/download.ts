@@ -94,8 +94,12 @@ async function isInstalled(goroot: string): Promise<boolean> {
   return Boolean(st?.isFile() && st.mode & 0o100);
 }
 
-/** Temporary files of a run that was killed (not just failed): only the lock holder may remove them. */
+/**
+ * Temporary files of a run that was killed (not just failed), and an entry without its
+ * go binary (damaged by hand): only the lock holder may remove them.
+ */
 async function removeLeftovers(dir: string, entry: string): Promise<void> {
+  await rm(entry, { recursive: true, force: true });
   // siblingTemp names: .<entry>.tmp-<hex> (the unpacked tree) and .<entry>.tar.gz.tmp-<hex> (the archive).
   const prefix = `.${entry.slice(dir.length + 1)}.`;
   for (const name of await readdir(dir)) {
