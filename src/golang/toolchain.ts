@@ -7,9 +7,9 @@
  * `GOTOOLCHAIN=local` or `build.toolchain: local`): then the error says which
  * version is needed and how to provide it. `go list -json` finds the package to build.
  */
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { readLocalFile } from '../config/read.js';
+import { readBounded } from '../util/fs.js';
 import { Cache } from '../util/cache.js';
 import { BuildError, UsageError, withContext } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/log.js';
@@ -115,8 +115,8 @@ export async function goVersion(go: string, env: NodeJS.ProcessEnv = process.env
 /** The Go versions the module in `dir` asks for; undefined without a go.mod. */
 export async function moduleRequirement(dir: string): Promise<Requirement | undefined> {
   const file = join(dir, 'go.mod');
-  const text = await readLocalFile(file, 1 << 20, 'go.mod', { optional: true });
-  return text === undefined ? undefined : requirement(parseGoMod(text.toString('utf8'), file), file);
+  if (!(await stat(file).catch(() => undefined))) return undefined;
+  return requirement(parseGoMod((await readBounded(file, 1 << 20, file)).toString('utf8'), file), file);
 }
 
 /**
