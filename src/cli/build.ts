@@ -11,6 +11,7 @@ import { resolvePushReference } from '../oci/reference.js';
 import { parseCpus } from '../runtime/size.js';
 import { UsageError, errorMessage } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
+import type { Logger } from '../util/log.js';
 import { progress } from './ui/progress.js';
 import { collect, wholeNumber, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
 
@@ -30,7 +31,8 @@ export function buildCommand(): CommandUnknownOpts {
   return new Command('build')
     .description('Build a Go main package into a minimal, non-root FROM-scratch OCI image (no Docker daemon)')
     .argument('[path]', 'directory of a main package, or a package pattern such as ./cmd/server', undefined)
-    .option('--platform <list>', 'comma-separated platforms, e.g. linux/amd64,linux/arm64 (default: this machine; env GOSCRATCH_PLATFORM)')
+    .option('--platform <list>', 'comma-separated platforms, e.g. linux/amd64,linux/arm64, or all (every platform of --base) (default: this machine; env GOSCRATCH_PLATFORM)')
+    .option('--base <image>', 'base image under goscratch\'s layers: scratch (default), a registry reference, oci:DIR[:NAME] or an archive')
     .option('-t, --tag <name>', 'image name and tag, e.g. hello:1.0 (repeatable; default <binary>:latest)', collect)
     .option('--oci-layout <dir>', 'write the image into an OCI image layout directory')
     .option('--tarball <file>', 'write an archive that docker load, podman load and skopeo accept')
@@ -66,6 +68,7 @@ export function buildCommand(): CommandUnknownOpts {
       }
       const settings = await resolveSettings(path, {
         ...(o.platform ? { platform: o.platform } : {}),
+        ...(o.base ? { base: o.base } : {}),
         ...(o.tag ? { tag: o.tag } : {}),
         ...(o.user ? { user: o.user } : {}),
         ...(o.uid !== undefined ? { uid: o.uid } : {}),
@@ -92,7 +95,15 @@ export function buildCommand(): CommandUnknownOpts {
       for (const t of settings.tags) usage(() => imageName(t));
       await checkSinks(sinks);
       const p = progress();
-      const result = await buildArtifact(settings, { onStep: (s) => p.step(s) });
+      // A line for the user ends the progress line first, so the two never share one.
+      const lines: Logger = {
+        ...log,
+        info: (m) => {
+          p.done();
+          log.info(m);
+        },
+      };
+      const result = await buildArtifact(settings, { onStep: (s) => p.step(s), log: lines, registry: registryOptions(o) });
       for (const w of result.warnings) log.warn(w);
       for (const c of result.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
       const outputs = await publishAll(result, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());

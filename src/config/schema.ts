@@ -57,6 +57,8 @@ export const buildSectionSchema = z.strictObject({
   flags: stringList.optional(),
   /** KEY=VALUE for the compiler's environment, e.g. ["GOAMD64=v3"]. */
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'expected KEY=VALUE')).optional(),
+  /** auto: download the Go release go.mod asks for when the Go found is missing or older; local: never. */
+  toolchain: z.enum(['auto', 'local']).optional(),
 });
 
 export const imageSectionSchema = z.strictObject({
@@ -84,6 +86,8 @@ export const configSchema = z.strictObject({
   /** Package to build, relative to the file's directory (default "."). */
   main: packagePatternSchema.optional(),
   platforms: stringList.optional(),
+  /** Base image (ko's defaultBaseImage): scratch (the default), a registry reference, an OCI layout or an archive in the project. */
+  base: z.string().min(1).optional(),
   /** Image names/tags, as docker's --tag (name:tag). */
   tags: stringList.optional(),
   /** Default repository for --push (like KO_DOCKER_REPO). */

@@ -11,10 +11,10 @@ import { parseElf, readElfFile } from '../binary/elf.js';
 import { withFile } from '../binary/bytes.js';
 import { readBuildInfo, type BuildInfo } from '../binary/buildinfo.js';
 import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime/env.js';
-import { findGo, findMainPackage, type GoPackage } from '../golang/toolchain.js';
+import { findMainPackage, selectToolchain, type GoPackage } from '../golang/toolchain.js';
 import { compile } from '../golang/compile.js';
 import { buildLayer } from '../image/layerbuilder.js';
-import { baseEntries, CA_BUNDLE_PATH } from '../image/scratch.js';
+import { CA_BUNDLE_PATH } from '../image/scratch.js';
 import { appendLayers, emptyImage, mergeEnv, setAnnotations, setContainerConfig, setCreated } from '../image/mutate.js';
 import { newIndex, type Artifact, type Image, type Layer } from '../image/model.js';
 import { formatPlatform } from '../oci/platform.js';
@@ -24,6 +24,9 @@ import { mapLimit } from '../util/pool.js';
 import { projectFileEntries, readCaBundle } from './files.js';
 import { provenance, provenanceLabels, type Provenance } from './metadata.js';
 import type { BuildSettings } from './settings.js';
+import { openBase } from './base.js';
+import type { RegistryOptions } from '../io/registry/session.js';
+import type { Logger } from '../util/log.js';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/bin:/usr/bin:/bin';
 
@@ -50,6 +53,10 @@ export interface BuildResult {
 
 export interface BuildHooks {
   onStep?: (step: string) => void;
+  /** Where a toolchain download is announced (one line). */
+  log?: Logger;
+  /** How a registry base image is pulled (insecure hosts, credentials). */
+  registry?: RegistryOptions;
 }
 
 /** `example.com/cmd/server` -> `server`; a trailing major version (`/v2`) is skipped. */
@@ -79,18 +86,25 @@ export async function checkScratchBinary(path: string, platform: Platform): Prom
 
 export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): Promise<BuildResult> {
   const step = hooks.onStep ?? (() => undefined);
-  const go = await findGo();
+  if (s.base) step(`reading the base image ${s.base}`);
+  // The base decides which platforms can be built; go.mod which Go builds them.
+  const [toolchain, base] = await Promise.all([
+    selectToolchain(s.moduleDir, s.toolchain, hooks.log ? { log: hooks.log } : {}),
+    openBase(s.base, hooks.registry ? { registry: hooks.registry } : {}),
+  ]);
+  const targets = base.platforms(s.platforms, s.allPlatforms);
+  const go = toolchain.go;
   // `go list` (is it one main package?) runs alongside the compile, which takes the
   // same pattern: an unchanged build then costs about one go command, not two.
   const jobs = Math.max(1, Math.min(2, availableParallelism()));
-  const compiling = mapLimit(s.platforms, jobs, async (platform) => {
+  const compiling = mapLimit(targets, jobs, async (platform) => {
     step(`compiling ${s.pattern === '.' ? s.moduleDir : s.pattern} for ${formatPlatform(platform)}`);
-    const bin = await compile({ go, dir: s.moduleDir, importPath: s.pattern, platform, ldflags: s.ldflags, tags: s.goTags, flags: s.goFlags, env: s.goEnv });
+    const bin = await compile({ go, dir: s.moduleDir, importPath: s.pattern, platform, ldflags: s.ldflags, tags: s.goTags, flags: s.goFlags, env: [...toolchain.env, ...s.goEnv] });
     await checkScratchBinary(bin, platform);
     return bin;
   });
   compiling.catch(() => undefined); // a listing error below is the one reported
-  const [pkg, prov] = await Promise.all([findMainPackage(go, s.moduleDir, s.pattern), provenance(s.moduleDir)]);
+  const [pkg, prov] = await Promise.all([findMainPackage(go, s.moduleDir, s.pattern, toolchain.env), provenance(s.moduleDir)]);
   const binaries = await compiling;
   const name = binaryName(pkg.ImportPath);
   const binaryPath = s.binaryPath ?? `/usr/local/bin/${name}`;
@@ -106,8 +120,9 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
   const layerOpts = { mtime: prov.epoch };
   const fileEntries = await projectFileEntries(s.moduleDir, s.files);
   // Layers compress on the thread pool, so building them together uses every core.
-  const [base, files, ...appLayers] = await Promise.all([
-    buildLayer(baseEntries(s.user, await readCaBundle(s.caCerts)), layerOpts),
+  const system = { user: s.user, caBundle: await readCaBundle(s.caCerts), caIsDefault: s.caCerts === 'bundled', paths: [binaryPath, ...s.files.map((f) => f.dst)] };
+  const [systemLayers, files, ...appLayers] = await Promise.all([
+    base.systemLayers(targets, system, layerOpts),
     fileEntries.length ? buildLayer(fileEntries, layerOpts) : undefined,
     ...binaries.map(async (bin) => buildLayer([{ type: 'file', path: binaryPath, mode: 0o555, source: bin, size: (await stat(bin)).size }], layerOpts)),
   ]);
@@ -115,15 +130,16 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
   const annotations = { ...provenanceLabels(prov), ...s.annotations };
 
   const platforms: BuiltPlatform[] = [];
-  for (const [i, platform] of s.platforms.entries()) {
+  for (const [i, platform] of targets.entries()) {
     const bin = binaries[i]!;
     const buildInfo = withFile(bin, (src) => readBuildInfo(parseElf(src)));
     const tuned = tuneRuntime(s, buildInfo);
     const env = mergeEnv(mergeEnv([DEFAULT_PATH], s.env), tuned.env);
-    const image = assemble(platform, s, { base: base!, files, app: appLayers[i]! }, { binaryPath, labels, annotations, env, created: prov.created, hasCa: s.caCerts !== 'none' });
+    const ours = assemble(platform, s, { base: systemLayers[i]!, files, app: appLayers[i]! }, { binaryPath, labels, annotations, env, created: prov.created, hasCa: s.caCerts !== 'none' });
+    const image = base.rebase(ours, { userEnv: mergeEnv(s.env, tuned.env), workdir: s.workdir });
     platforms.push({ platform, image, binary: bin, buildInfo, runtime: tuned.choices });
   }
-  const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations });
+  const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations: { ...base.indexAnnotations, ...annotations } });
   const tags = s.tags.length ? s.tags : [`${name}:latest`];
   return { artifact, platforms, package: pkg, provenance: prov, tags, binaryPath, warnings };
 }

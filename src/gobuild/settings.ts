@@ -12,10 +12,11 @@ import { imageSectionSchema, issueMessage, type Config } from '../config/schema.
 import { runtimeConfigSchema } from '../config/runtime.js';
 import { CONFIG_FILE, loadConfig } from '../config/load.js';
 import { execEnv, execFlag } from '../golang/execflags.js';
-import { checkPackagePattern } from '../golang/toolchain.js';
+import { checkPackagePattern, toolchainPolicy, type ToolchainPolicy } from '../golang/toolchain.js';
 import { UsageError } from '../util/errors.js';
 import { DEFAULT_MEMORY_RATIO } from '../runtime/env.js';
 import { insideDir } from './files.js';
+import { configBase, SCRATCH } from './base.js';
 
 export interface BuildFlags {
   platform?: string;
@@ -37,6 +38,8 @@ export interface BuildFlags {
   cpus?: number;
   memory?: string;
   memoryRatio?: number;
+  /** Base image: scratch (default), a registry reference, an OCI layout or an archive. */
+  base?: string;
   /** Let goscratch.yaml's build section name programs for go to run (-toolexec, CC, GOFLAGS=-toolexec=...). */
   allowExec?: boolean;
 }
@@ -48,6 +51,12 @@ export interface BuildSettings {
   /** Package pattern relative to moduleDir, e.g. "." or "./cmd/server". */
   pattern: string;
   platforms: Platform[];
+  /** `--platform all`: every platform of the base image (then `platforms` is empty). */
+  allPlatforms: boolean;
+  /** The image goscratch's layers go on (gobuild/base.ts); undefined: scratch. */
+  base?: string;
+  /** Whether a Go release may be downloaded when the Go found is too old, and from where. */
+  toolchain: ToolchainPolicy;
   /** Image names (docker --tag); at least one. */
   tags: string[];
   ldflags: string[];
@@ -155,7 +164,12 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
   else pattern = config.main ?? '.';
 
   const platformList = flags.platform ?? env.GOSCRATCH_PLATFORM ?? config.platforms?.join(',');
-  const platforms = platformList ? platformList.split(',').filter(Boolean).map(parsePlatform) : [hostPlatform()];
+  const base = flags.base ?? (config.base !== undefined ? await configBase(config.base, moduleDir) : undefined);
+  const allPlatforms = platformList === 'all';
+  if (allPlatforms && (base === undefined || base === SCRATCH)) {
+    throw new UsageError('--platform all builds every platform of the base image, and scratch has none: give a --base, or list the platforms (e.g. linux/amd64,linux/arm64)');
+  }
+  const platforms = allPlatforms ? [] : platformList ? platformList.split(',').filter(Boolean).map(parsePlatform) : [hostPlatform()];
   const seen = new Set<string>();
   for (const p of platforms) {
     const k = JSON.stringify(p);
@@ -193,6 +207,9 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
     ...(configPath ? { configPath } : {}),
     pattern,
     platforms,
+    allPlatforms,
+    ...(base !== undefined && base !== SCRATCH ? { base } : {}),
+    toolchain: toolchainPolicy(env, build.toolchain),
     tags: flags.tag?.length ? flags.tag : (config.tags ?? []),
     ldflags,
     // timetzdata by default: scratch has no zoneinfo, so time.LoadLocation needs the embedded copy (~450 KB), as in init's Dockerfile.

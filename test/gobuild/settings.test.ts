@@ -191,3 +191,27 @@ test('the source label never carries a token from the remote URL, and a local re
   git('remote', 'set-url', 'origin', '/home/me/src/repo');
   assert.equal(provenanceLabels(await provenance(dir, {}))['org.opencontainers.image.source'], undefined);
 });
+
+test('base: --base over goscratch.yaml (made absolute in the project); scratch is no base; --platform all needs a base', async () => {
+  const dir = project('base: ./base-layout\n');
+  mkdirSync(join(dir, 'base-layout'));
+  writeFileSync(join(dir, 'base-layout', 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  const fromFile = await resolveSettings(dir, { platform: 'all' }, {});
+  assert.equal(fromFile.base, `oci:${join(dir, 'base-layout')}`);
+  assert.deepEqual([fromFile.allPlatforms, fromFile.platforms], [true, []]);
+  assert.equal((await resolveSettings(dir, { base: 'registry.example.com/base:1' }, {})).base, 'registry.example.com/base:1');
+  const scratch = await resolveSettings(dir, { base: 'scratch' }, {});
+  assert.equal(scratch.base, undefined);
+  assert.equal(scratch.allPlatforms, false);
+  await assert.rejects(resolveSettings(dir, { base: 'scratch', platform: 'all' }, {}), (e: unknown) => e instanceof UsageError && /scratch has none/.test(e.message));
+  await assert.rejects(resolveSettings(project(), {}, { GOSCRATCH_PLATFORM: 'all' }), /--platform all builds every platform of the base image/);
+});
+
+test('toolchain: GOSCRATCH_TOOLCHAIN over build.toolchain; the download base only from the environment', async () => {
+  const dir = project('build:\n  toolchain: local\n');
+  assert.deepEqual((await resolveSettings(dir, {}, {})).toolchain, { mode: 'local', setBy: 'build.toolchain: local (goscratch.yaml)', url: 'https://go.dev/dl/' });
+  assert.equal((await resolveSettings(dir, {}, { GOSCRATCH_TOOLCHAIN: 'auto' })).toolchain.mode, 'auto');
+  assert.equal((await resolveSettings(project(), {}, { GOSCRATCH_TOOLCHAIN_URL: 'http://127.0.0.1:9/go' })).toolchain.url, 'http://127.0.0.1:9/go/');
+  await assert.rejects(resolveSettings(project('build:\n  toolchain: go1.22\n'), {}, {}), /build\.toolchain/);
+  await assert.rejects(resolveSettings(project(), {}, { GOSCRATCH_TOOLCHAIN_URL: 'http://mirror.example/' }), (e: unknown) => e instanceof UsageError && /over https only/.test(e.message));
+});
