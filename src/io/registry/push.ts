@@ -75,10 +75,9 @@ export async function pushArtifact(ref: string | Reference, artifact: Artifact, 
 
   // Image manifests of an index go up by digest before the index that lists them.
   for (const b of artifactBlobs(artifact)) if (b.kind === 'manifest' && artifact.kind === 'index') await putManifest(repo, b.digest, b.bytes, b.mediaType);
-  const mediaType = artifact.kind === 'index' ? artifact.index.mediaType : artifact.manifest.mediaType;
   const bytes = rawManifestOf(artifact);
-  if (tags.length === 0) await putManifest(repo, digest, bytes, mediaType);
-  for (const t of tags) await putManifest(repo, t, bytes, mediaType);
+  if (tags.length === 0) await putManifest(repo, digest, bytes, artifact.mediaType);
+  for (const t of tags) await putManifest(repo, t, bytes, artifact.mediaType);
   return { ref: `${target.name}@${digest}`, digest, tagged: tags.map((t) => `${target.name}:${t}`), blobs: outcomes };
 }
 
