@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parsePlatform, hostPlatform } from '../oci/platform.js';
+import { parsePlatforms, hostPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { DEFAULT_USER, validateUser, type AppUser } from '../image/scratch.js';
 import type { Config } from '../config/schema.js';
@@ -115,13 +115,7 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
   else pattern = config.main ?? '.';
 
   const platformList = flags.platform ?? env.GOSCRATCH_PLATFORM ?? config.platforms?.join(',');
-  const platforms = platformList ? platformList.split(',').filter(Boolean).map(parsePlatform) : [hostPlatform()];
-  const seen = new Set<string>();
-  for (const p of platforms) {
-    const k = JSON.stringify(p);
-    if (seen.has(k)) throw new UsageError(`platform ${JSON.stringify(p)} is listed twice`);
-    seen.add(k);
-  }
+  const platforms = platformList ? parsePlatforms(platformList) : [hostPlatform()];
 
   const user: AppUser = {
     ...DEFAULT_USER,
