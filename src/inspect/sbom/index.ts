@@ -4,6 +4,7 @@
  */
 import type { Image } from '../../image/model.js';
 import type { RegistryOptions } from '../../io/registry/session.js';
+import type { ReferrerOptions } from '../../io/registry/push.js';
 import type { Descriptor } from '../../oci/types.js';
 import { MediaType } from '../../oci/mediatypes.js';
 import { formatPlatform } from '../../oci/platform.js';
@@ -52,14 +53,21 @@ export async function binarySbomSubject(path: string, opts: { name?: string; ima
   };
 }
 
-/** Pushes the SBOM as an OCI 1.1 referrer of `subject` (with the `sha256-<hex>.sbom` fallback tag). */
-export async function attachSbom(ref: string, subject: Descriptor, sbom: string, format: SbomFormat, registry: RegistryOptions = {}) {
+/** The annotation an SBOM attached to an index carries: the platform of the image it describes. */
+export const SBOM_PLATFORM = 'io.goscratch.platform';
+
+/**
+ * Pushes the SBOM as an OCI 1.1 referrer of `subject` (with the `sha256-<hex>.sbom`
+ * fallback tag unless `fallbackTag` says otherwise).
+ */
+export async function attachSbom(ref: string, subject: Descriptor, sbom: string, format: SbomFormat, registry: RegistryOptions = {}, extra: Pick<ReferrerOptions, 'annotations' | 'fallbackTag'> = {}) {
   const { pushReferrer } = await import('../../io/registry/push.js');
   const mediaType = sbomMediaType(format);
   return pushReferrer(ref, {
     subject,
     artifactType: mediaType,
     blobs: [{ mediaType, data: Buffer.from(sbom) }],
+    ...extra,
     ...registry,
   });
 }
