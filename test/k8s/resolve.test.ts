@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import type { BuildInfo } from '../../src/binary/buildinfo.js';
 import { joinDocuments, resolveManifests, type ImageResolver } from '../../src/k8s/resolve.js';
 import { BuildError, GoscratchError } from '../../src/util/errors.js';
+import { assertValidKubernetes } from './schema.js';
 
 const fixture = (name: string): Promise<string> => readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const HELLO = '127.0.0.1:5000/hello@sha256:' + '1'.repeat(64);
@@ -161,4 +162,14 @@ test('joinDocuments: one stream, a separator between files unless the next start
   assert.equal(joinDocuments(['a: 1\n', 'b: 2\n', '---\nc: 3', 'd: 4\n']), 'a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n');
   assert.equal(joinDocuments(['only: 1\n']), 'only: 1\n');
   assert.equal(joinDocuments([]), '');
+});
+
+test('resolved manifests are valid Kubernetes objects (schemas of kubernetes-models, offline)', async () => {
+  for (const runtimeEnv of [true, false]) {
+    const r = await resolveManifests([{ name: 'app.yaml', text: await fixture('app.yaml') }], { resolveImage: fakeResolver(), runtimeEnv });
+    await assertValidKubernetes(r.files[0]!.text, `app.yaml resolved${runtimeEnv ? '' : ' without runtime env'}`);
+  }
+  // The check can fail: an env value must be a string.
+  const broken = (await fixture('app.resolved.yaml')).replace('value: "3"', 'value: 3');
+  await assert.rejects(assertValidKubernetes(broken, 'broken'), /value must be string/);
 });
