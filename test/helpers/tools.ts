@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 const FIXED: Record<string, string> = { docker: '/usr/bin/docker', crane: '/usr/local/bin/crane' };
 
 /** Tools the helpers drive as root (rootful runtimes, umoci unpack without --rootless). */
-const NEEDS_ROOT = new Set(['runc', 'umoci', 'podman', 'buildah', 'dockerd', 'docker']);
+const NEEDS_ROOT = new Set(['runc', 'umoci', 'podman', 'buildah', 'dockerd', 'docker', 'containerd', 'ctr']);
 
 const inCi = (): boolean => process.env.CI === 'true';
 
