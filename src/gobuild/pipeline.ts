@@ -14,7 +14,7 @@ import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime
 import { findMainPackage, selectToolchain, type GoPackage } from '../golang/toolchain.js';
 import { compile } from '../golang/compile.js';
 import { buildLayer } from '../image/layerbuilder.js';
-import { CA_BUNDLE_PATH } from '../image/scratch.js';
+import { caBundleLabels, CA_BUNDLE_PATH } from '../image/scratch.js';
 import { appendLayers, emptyImage, mergeEnv, setAnnotations, setContainerConfig, setCreated } from '../image/mutate.js';
 import { newIndex, type Artifact, type Image, type Layer } from '../image/model.js';
 import { formatPlatform } from '../oci/platform.js';
@@ -126,7 +126,7 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
     fileEntries.length ? buildLayer(fileEntries, layerOpts) : undefined,
     ...binaries.map(async (bin) => buildLayer([{ type: 'file', path: binaryPath, mode: 0o555, source: bin, size: (await stat(bin)).size }], layerOpts)),
   ]);
-  const labels = { ...provenanceLabels(prov), ...s.labels };
+  const labels = { ...provenanceLabels(prov), ...caBundleLabels(s.caCerts), ...s.labels };
   const annotations = { ...provenanceLabels(prov), ...s.annotations };
 
   const platforms: BuiltPlatform[] = [];

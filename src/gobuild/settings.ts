@@ -5,7 +5,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
-import { parsePlatform, hostPlatform } from '../oci/platform.js';
+import { parsePlatforms, hostPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { DEFAULT_USER, validateUser, type AppUser } from '../image/scratch.js';
 import { imageSectionSchema, issueMessage, type Config } from '../config/schema.js';
@@ -169,13 +169,7 @@ export async function resolveSettings(target: string | undefined, flags: BuildFl
   if (allPlatforms && (base === undefined || base === SCRATCH)) {
     throw new UsageError('--platform all builds every platform of the base image, and scratch has none: give a --base, or list the platforms (e.g. linux/amd64,linux/arm64)');
   }
-  const platforms = allPlatforms ? [] : platformList ? platformList.split(',').filter(Boolean).map(parsePlatform) : [hostPlatform()];
-  const seen = new Set<string>();
-  for (const p of platforms) {
-    const k = JSON.stringify(p);
-    if (seen.has(k)) throw new UsageError(`platform ${JSON.stringify(p)} is listed twice`);
-    seen.add(k);
-  }
+  const platforms = allPlatforms ? [] : platformList ? parsePlatforms(platformList) : [hostPlatform()];
 
   const user: AppUser = {
     ...DEFAULT_USER,

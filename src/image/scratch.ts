@@ -5,7 +5,7 @@
  * authority"), nsswitch.conf (so Go's resolver reads /etc/hosts before DNS, as glibc
  * does) and a world-writable sticky /tmp.
  */
-import { rootCertificates } from 'node:tls';
+import { CA_BUNDLE_DATE, CA_BUNDLE_PEM, CA_BUNDLE_SOURCE } from './cabundle.js';
 import type { LayerEntry } from './layerbuilder.js';
 
 export interface AppUser {
@@ -73,9 +73,21 @@ export function mergeGroup(base: string, u: AppUser): { text: string } | { confl
   return u.gid === 0 ? { text: base } : mergeIdFile(base, name, u.gid, `${name}:x:${u.gid}:`, 'group');
 }
 
-/** Node's bundled Mozilla CA store: the same bytes on every machine with the same Node. */
+/**
+ * The CA bundle goscratch ships (cabundle.ts): Mozilla's roots frozen from one Node
+ * release, so an image is the same bytes whichever Node builds it (Node 20, 24 and 26
+ * carry 144, 118 and 121 roots). A new bundle comes with a goscratch release.
+ */
 export function bundledCaCertificates(): Buffer {
-  return Buffer.from(rootCertificates.join('\n') + '\n');
+  return Buffer.from(CA_BUNDLE_PEM);
+}
+
+/** Labels naming the shipped CA bundle, in images that carry it. */
+export const CA_BUNDLE_LABELS = { source: 'io.goscratch.ca-bundle.source', date: 'io.goscratch.ca-bundle.date' } as const;
+
+/** The labels of an image whose CA bundle is `setting` (`bundled`, `none` or a file). */
+export function caBundleLabels(setting: string): Record<string, string> {
+  return setting === 'bundled' ? { [CA_BUNDLE_LABELS.source]: CA_BUNDLE_SOURCE, [CA_BUNDLE_LABELS.date]: CA_BUNDLE_DATE } : {};
 }
 
 /** What a base image already gives: its merged passwd and group texts, and paths of goscratch's files it has (left alone). */
