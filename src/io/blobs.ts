@@ -100,7 +100,11 @@ export async function checkBlob(loc: BlobLocation, d: Descriptor, what: string):
 /** A location's bytes as a stream, checked only to be a regular file of `size` bytes. */
 export async function openRange(loc: BlobLocation, size: number, what: string): Promise<Readable> {
   const { fh, start } = await openLocation(loc, size, what);
-  return size === 0 ? Readable.from([]) : createReadStream('', { fd: fh, start, end: start + size - 1 });
+  if (size === 0) {
+    await fh.close();
+    return Readable.from([]);
+  }
+  return createReadStream('', { fd: fh, start, end: start + size - 1 });
 }
 
 /** A blob's bytes as a stream, verified as they flow (size, then digest at the end). */
@@ -108,6 +112,8 @@ export async function openBlob(loc: BlobLocation, d: Descriptor, what: string): 
   const raw = await openRange(loc, d.size, what);
   const check = new VerifyingStream(d, what);
   raw.on('error', (e) => check.destroy(e));
+  // A reader that stops early (inspect reads only what it needs) must not leave the file open.
+  check.on('close', () => raw.destroy());
   return raw.pipe(check);
 }
 
