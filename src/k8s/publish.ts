@@ -1,10 +1,10 @@
 /**
  * The resolver `goscratch resolve` uses for real: build the package with the build
- * pipeline (goscratch.yaml of its module applies), publish it to REPO/<binary name>:latest
+ * pipeline (goscratch.yaml of its module applies), publish it to REPO/<image name>:latest
  * and attach its SBOM, through the same publish path as build --push.
  */
 import { createHash } from 'node:crypto';
-import { binaryName, buildArtifact } from '../gobuild/pipeline.js';
+import { buildArtifact } from '../gobuild/pipeline.js';
 import { resolveSettings } from '../gobuild/settings.js';
 import type { RegistryOptions } from '../io/registry/index.js';
 import { parseReference } from '../oci/reference.js';
@@ -35,12 +35,12 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
     if (!repo) throw new UsageError('no repository to push to: pass --push-to REPO (e.g. registry.example.com/team) or set GOSCRATCH_REPO');
     const result = await buildArtifact(settings, opts.onStep ? { onStep: opts.onStep } : {});
     const importPath = result.package.ImportPath;
-    let name = binaryName(importPath);
+    let name = result.name;
     if (names.has(name) && names.get(name) !== importPath) name += '-' + createHash('sha256').update(importPath).digest('hex').slice(0, 8);
     names.set(name, importPath);
     const sink = registrySink({ target: parseReference(`${repo}/${name}`), tags: ['latest'], ...(opts.registry ? { registry: opts.registry } : {}), ...(opts.jobs ? { jobs: opts.jobs } : {}) });
-    const published = await publishAll(result, [sink]);
-    await attachSboms(result, published, settings.sbom, opts.registry);
+    const published = await publishAll([{ ...result, name }], [sink]);
+    await attachSboms([{ ...result, name }], published, settings.sbom, opts.registry);
     const pushed = published[0]!;
     const buildInfo = result.platforms[0]?.buildInfo;
     return { ref: pushed.path, ...(buildInfo ? { buildInfo } : {}) };

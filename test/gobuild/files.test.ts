@@ -69,11 +69,11 @@ describe('files from the machine', () => {
     await mkdir(join(root, 'conf'), { recursive: true });
     await writeFile(join(root, 'conf', 'app.yaml'), 'a: 1\n');
     await writeFile(join(root, 'passwd'), 'evil\n');
-    const ok = await projectFileEntries(root, [{ src: join(root, 'conf'), dst: '/etc' }]);
+    const ok = await projectFileEntries(root, { files: [{ src: join(root, 'conf'), dst: '/etc' }] });
     assert.deepEqual(ok.map((e) => e.path), ['/etc', '/etc/app.yaml'], 'a directory may go into /etc');
     await writeFile(join(root, 'conf', 'passwd'), 'root::0:0::/:/bin/sh\n');
-    await assert.rejects(projectFileEntries(root, [{ src: join(root, 'conf'), dst: '/etc' }]), usage(/image\.files: \/etc\/passwd would replace \/etc\/passwd/));
-    await assert.rejects(projectFileEntries(root, [{ src: join(root, 'passwd'), dst: '/etc' }]), usage(/\/etc would replace \/etc\/passwd/), 'a file where /etc must be a directory');
-    await assert.rejects(projectFileEntries(root, [{ src: join(root, 'conf'), dst: '/tmp' }]), usage(/\/tmp would replace \/tmp/));
+    await assert.rejects(projectFileEntries(root, { files: [{ src: join(root, 'conf'), dst: '/etc' }] }), usage(/image\.files: \/etc\/passwd would replace \/etc\/passwd/));
+    await assert.rejects(projectFileEntries(root, { files: [{ src: join(root, 'passwd'), dst: '/etc' }] }), usage(/\/etc would replace \/etc\/passwd/), 'a file where /etc must be a directory');
+    await assert.rejects(projectFileEntries(root, { files: [{ src: join(root, 'conf'), dst: '/tmp' }] }), usage(/\/tmp would replace \/tmp/));
   });
 });

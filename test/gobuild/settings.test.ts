@@ -22,7 +22,8 @@ test('defaults: this platform, appuser 10001:10001, bundled CA, no root', async 
   const dir = project();
   const s = await resolveSettings(dir, {}, {});
   assert.equal(s.moduleDir, dir);
-  assert.equal(s.pattern, '.');
+  assert.deepEqual(s.patterns, ['.'], 'the directory named');
+  assert.equal(s.current, undefined);
   assert.equal(s.platforms.length, 1);
   assert.deepEqual([s.user.name, s.user.uid, s.user.gid], ['appuser', 10001, 10001]);
   assert.equal(s.caCerts, 'bundled');
@@ -47,8 +48,8 @@ test('flags override env, env overrides the file, the file overrides defaults', 
 
 test('a sub-directory target builds that package from the module root', async () => {
   const dir = project('main: ./cmd/server\n');
-  assert.equal((await resolveSettings(join(dir, 'cmd', 'server'), {}, {})).pattern, './cmd/server');
-  assert.equal((await resolveSettings(dir, {}, {})).pattern, '.');
+  assert.deepEqual((await resolveSettings(join(dir, 'cmd', 'server'), {}, {})).patterns, ['./cmd/server']);
+  assert.deepEqual((await resolveSettings(dir, {}, {})).patterns, ['.']);
 });
 
 test('root is refused unless allowed; bad ports, platforms and users are named', async () => {
