@@ -67,30 +67,25 @@ export const modeSchema = z
   .transform((m) => parseInt(m, 8));
 
 /** A directory for the app user: `PATH` or `PATH:MODE` (mode default 0755), or {path, mode}. */
-export const dirEntrySchema = z.union([
-  z.string().transform((v, ctx) => {
+export const dirEntrySchema = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
     const i = v.lastIndexOf(':');
-    const [path, mode] = i > 0 ? [v.slice(0, i), v.slice(i + 1)] : [v, '0755'];
-    const p = ownedDirSchema.safeParse(path);
-    const m = modeSchema.safeParse(mode);
-    for (const r of [p, m]) if (!r.success) ctx.addIssue({ code: 'custom', message: issueMessage(r.error.issues[0]!) });
-    return p.success && m.success ? { path: p.data, mode: m.data } : z.NEVER;
-  }),
+    return i > 0 ? { path: v.slice(0, i), mode: v.slice(i + 1) } : { path: v };
+  },
   z.strictObject({ path: ownedDirSchema, mode: modeSchema.default(0o755) }),
-]);
+);
 
 /** Who owns copied files: root (the default), the app user, or numeric `UID[:GID]`. */
-export const ownerSchema = z.union([
-  z.enum(['root', 'user']),
-  z
-    .string()
-    .regex(/^\d{1,10}(:\d{1,10})?$/, 'must be "root", "user" (the image user) or numeric UID[:GID]')
-    .transform((v) => {
-      const [uid, gid] = v.split(':').map(Number);
-      return { uid: uid!, gid: gid ?? uid! };
-    })
-    .refine((o) => o.uid <= 2147483647 && o.gid <= 2147483647, 'ids go up to 2147483647'),
-]);
+export const ownerSchema = z
+  .string()
+  .regex(/^(root|user|\d{1,10}(:\d{1,10})?)$/, 'must be "root", "user" (the image user) or numeric UID[:GID]')
+  .transform((v) => {
+    if (v === 'root' || v === 'user') return v;
+    const [uid, gid] = v.split(':').map(Number);
+    return { uid: uid!, gid: gid ?? uid! };
+  })
+  .refine((o) => typeof o === 'string' || (o.uid <= 2147483647 && o.gid <= 2147483647), 'ids go up to 2147483647');
 
 /** One image.files entry: project file or directory `src` copied to `dst`. */
 export const fileEntrySchema = z.strictObject({

@@ -318,7 +318,7 @@ function writablePaths(img: NonNullable<Config['image']>, f: ReturnType<typeof c
   const dirs = new Map<string, number>();
   const add = (path: string, mode: number, where: string): void => {
     if (holdsBinary(path)) {
-      throw new UsageError(`${where}: ${path} holds the binary's directory ${binDir}: the app user owning it could replace its own program; choose a directory of its own, e.g. /data`, { input: where });
+      throw new UsageError(`${where} ${JSON.stringify(path)}: ${path} holds the binary's directory ${binDir}: the app user owning it could replace its own program; choose a directory of its own, e.g. /data`, { input: where });
     }
     dirs.set(path, mode);
   };
@@ -356,7 +356,7 @@ function checkFlags(flags: BuildFlags) {
     memory: check(runtime.memory, flags.memory, '--memory'),
     memoryRatio: check(runtime.memoryRatio, flags.memoryRatio, '--memory-ratio'),
     bundle: check(binaryNameSchema, flags.bundle, '--bundle'),
-    dirs: (flags.dir ?? []).map((d) => flagValue(dirEntrySchema, d, '--dir')),
+    dirs: (flags.dir ?? []).map((d) => flagValue(dirEntrySchema, d, '--dir', d)),
     volumes: (flags.volume ?? []).map((v) => flagValue(ownedDirSchema, v, '--volume')),
     files: (flags.file ?? []).map((v) => flagValue(fileEntrySchema, fileFlag(v), '--file', v)),
   };

@@ -24,7 +24,7 @@ export interface TemplateData {
 }
 
 const ALLOWED = '{{.Name}}, {{.Git.Tag}}, {{.Git.ShortCommit}} or {{.Env.NAME}}';
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/gs;
+const ACTION = /\{\{\s*(.*?)\s*\}\}/gs;
 const FIELDS = new Set<string>(['Name', 'Git.Tag', 'Git.ShortCommit']);
 
 /** Parses `text`; `where` names its origin in errors (`--tag`, `build.ldflags.0`). */
