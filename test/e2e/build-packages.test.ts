@@ -199,6 +199,25 @@ describe('goscratch build ./cmd/...: one image per main package, every output, e
     }
   });
 
+  it('--load podman loads every image under its name', async (t) => {
+    if (!requireTool(t, 'podman')) return;
+    const podman = await Podman.create();
+    const service = await podman.service();
+    try {
+      const r = await goscratch(['build', './cmd/...', '--load', 'podman', '-t', 'shop/{{.Name}}:dev', '--json'], { cwd: shop, env: { ...process.env, CONTAINER_HOST: `unix://${service.socket}` } });
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as BuildJson;
+      assert.deepEqual(out.outputs.map((o) => [o.type, o.image]), [['engine', 'api'], ['engine', 'shopctl'], ['engine', 'jobs']]);
+      for (const img of result.images) {
+        const id = (await podman.ok(['image', 'inspect', '--format', '{{.Digest}}', `shop/${img.name}:dev`])).stdout.trim();
+        assert.equal(id, img.digest, img.name);
+      }
+    } finally {
+      await service.stop();
+      await podman.cleanup();
+    }
+  });
+
   it('in cmd/api with no package, builds cmd/api, as go build does: the same image as in ./cmd/...', async () => {
     const r = await goscratch(['build', '--oci-layout', join(dir, 'api-only'), '--json'], { cwd: join(shop, 'cmd', 'api') });
     assert.equal(r.code, 0, r.stderr);
