@@ -10,9 +10,9 @@ import { resolvePushReference } from '../oci/reference.js';
 import { parseCpus } from '../runtime/size.js';
 import { UsageError, errorMessage } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
+import type { Logger } from '../util/log.js';
 import { progress } from './ui/progress.js';
 import { collect, wholeNumber, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
-
 
 const cpusOption = (v: string): number => usage(() => parseCpus(v));
 
@@ -29,7 +29,8 @@ export function buildCommand(): CommandUnknownOpts {
   return new Command('build')
     .description('Build Go main packages into minimal, non-root FROM-scratch OCI images (no Docker daemon)')
     .argument('[packages...]', 'main package directories or patterns such as ./cmd/server or ./cmd/... (one image each); default: the current directory when it is a main package, else goscratch.yaml\'s main')
-    .option('--platform <list>', 'comma-separated platforms, e.g. linux/amd64,linux/arm64 (default: this machine; env GOSCRATCH_PLATFORM)')
+    .option('--platform <list>', 'comma-separated platforms, e.g. linux/amd64,linux/arm64, or all (every platform of --base) (default: this machine; env GOSCRATCH_PLATFORM)')
+    .option('--base <image>', 'base image under goscratch\'s layers: scratch (default), a registry reference, oci:DIR[:NAME] or an archive')
     .option('-t, --tag <name>', 'image name and tag, e.g. hello:1.0 or registry.example.com/team/{{.Name}}:1.4 (repeatable; default <name>:latest)', collect)
     .option('--oci-layout <dir>', 'write the image into an OCI image layout directory')
     .option('--tarball <file>', 'write an archive that docker load, podman load and skopeo accept')
@@ -69,6 +70,7 @@ export function buildCommand(): CommandUnknownOpts {
       }
       const settings = await resolveSettings(packages, {
         ...(o.platform ? { platform: o.platform } : {}),
+        ...(o.base ? { base: o.base } : {}),
         ...(o.tag ? { tag: o.tag } : {}),
         ...(o.user ? { user: o.user } : {}),
         ...(o.uid !== undefined ? { uid: o.uid } : {}),
@@ -98,12 +100,21 @@ export function buildCommand(): CommandUnknownOpts {
       const sinks = outputSinks(o, settings, transfer);
       await checkSinks(sinks);
       const p = progress();
-      const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d) });
+      // A line for the user ends the progress line first, so the two never share one.
+      const lines: Logger = {
+        ...log,
+        info: (m) => {
+          p.done();
+          log.info(m);
+        },
+      };
+      const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o) });
       for (const w of results[0]?.warnings ?? []) log.warn(w);
       for (const c of results[0]?.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
       const outputs = await publishAll(results, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
       const sboms = await attachSboms(results, outputs, o.sbom ?? settings.sbom, registryOptions(o));
-      p.done(`built ${results.flatMap((r) => r.tags).join(', ')} for ${settings.platforms.map(formatPlatform).join(', ')}`);
+      // The platforms built: with --platform all, the base's.
+      p.done(`built ${results.flatMap((r) => r.tags).join(', ')} for ${(results[0]?.platforms ?? []).map((x) => formatPlatform(x.platform)).join(', ')}`);
       const images = results.map((r) => imageSummary(r, outputs.filter((x) => x.image === r.name)));
       if (o.json) {
         // One image: its fields at the top level too, as before there could be several.
@@ -144,7 +155,7 @@ function outputSinks(o: OutputFlags, settings: Pick<BuildSettings, 'repo'>, tran
   if (o.ociLayout) sinks.push(layoutSink(o.ociLayout));
   if (o.tarball) sinks.push(archiveSink(o.tarball));
   if (o.push) {
-    const target = usage(() => resolvePushReference(o.push!, settings.repo ? { repo: settings.repo } : {}));
+    const target = usage(() => resolvePushReference(o.push!, settings.repo));
     // parseReference fills in `latest`; only a tag written in REF itself counts, and the
     // default image name (<name>:latest) is not a request to move `latest` in the registry.
     const explicitTag = /:[\w][\w.-]*$/.test(o.push.split('/').pop() ?? '');

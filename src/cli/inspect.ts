@@ -3,22 +3,19 @@
  * runs as, whether its entrypoint can start, whether Go is tuned for the container)
  * as a report and GS5xx findings.
  */
-import { Command, Option } from '@commander-js/extra-typings';
+import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../util/errors.js';
-import { ExitCode } from './errors.js';
+import { checkRuleIds, exitForFindings, formatOption, ruleList, thresholdOption, useColor } from './findings.js';
 import { collectList, insecureRegistryOption, registryOptions } from './options.js';
-
-const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
-
 
 export function inspectCommand(): Command<[string | undefined]> {
   return new Command('inspect')
     .description('Audit an image or Go binary for what fails at run time: loader, CPU, user, CA certificates, zoneinfo, GOMAXPROCS/GOMEMLIMIT; prints ELF facts and Go build info')
     .argument('[src]', 'OCI layout dir[:tag], archive tarball, registry reference, or ELF file (force with oci:, archive:, docker://, file:)')
     .option('--platform <os/arch[/variant]>', 'inspect only this platform of a multi-platform image')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github'] as const).default('text' as const))
+    .addOption(formatOption())
     .option('--json', 'same as --format json')
-    .addOption(new Option('-t, --failure-threshold <severity>', 'exit 1 when a finding is at or above this severity').choices(THRESHOLDS).default('error' as const))
+    .addOption(thresholdOption('exit 1 when a finding is at or above this severity').default('error' as const))
     .option('--ignore <ids>', 'rule ids to skip, comma-separated (repeatable)', collectList, [] as string[])
     .addOption(insecureRegistryOption())
     .option('--no-color', 'no colours in text output')
@@ -26,20 +23,14 @@ export function inspectCommand(): Command<[string | undefined]> {
     .option('--list-rules', 'print every inspect rule and exit')
     .addHelpText('after', '\nExit codes: 0 no finding at or above --failure-threshold, 1 findings at or above it, 2 usage or unreadable input.')
     .action(async (src, opts) => {
-      const [{ AUDIT_RULES }, { formatReport }, { severityRank }] = await Promise.all([
-        import('../inspect/rules.js'),
-        import('../findings/report/index.js'),
-        import('../findings/model.js'),
-      ]);
+      const [{ AUDIT_RULES }, { formatReport }] = await Promise.all([import('../inspect/rules.js'), import('../findings/report/index.js')]);
       const format = opts.json ? 'json' : opts.format;
       if (opts.listRules) {
-        process.stdout.write(format === 'json' ? JSON.stringify(AUDIT_RULES, null, 2) + '\n' : AUDIT_RULES.map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.title}\n`).join(''));
+        process.stdout.write(ruleList(AUDIT_RULES, format === 'json'));
         return;
       }
       if (!src) throw new UsageError('missing SRC: give an OCI layout directory, an archive, a registry reference or an ELF file');
-      for (const id of opts.ignore) {
-        if (!AUDIT_RULES.some((r) => r.id === id)) throw new UsageError(`unknown rule ${id}: goscratch inspect --list-rules shows the rule ids`);
-      }
+      checkRuleIds(opts.ignore, AUDIT_RULES, 'inspect');
       if (opts.html) await checkPagePath(opts.html);
       const { parsePlatform } = await import('../oci/platform.js');
       const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
@@ -58,15 +49,12 @@ export function inspectCommand(): Command<[string | undefined]> {
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       } else if (format === 'text') {
         const { renderReport } = await import('../inspect/render.js');
-        const color = opts.color && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-        process.stdout.write(renderReport(report) + '\n' + (formatReport('text', report.findings, AUDIT_RULES, { color }) || 'no findings\n'));
+        process.stdout.write(renderReport(report) + '\n' + (formatReport('text', report.findings, AUDIT_RULES, { color: useColor(opts) }) || 'no findings\n'));
       } else {
         const { VERSION } = await import('../version.js');
         process.stdout.write(formatReport(format, report.findings, AUDIT_RULES, { toolVersion: VERSION }));
       }
-      const t = opts.failureThreshold;
-      const failing = t !== 'none' && report.findings.some((f) => severityRank(f.severity) >= severityRank(t));
-      process.exitCode = failing ? ExitCode.failure : ExitCode.ok;
+      await exitForFindings(report.findings, opts.failureThreshold);
     });
 }
 

@@ -1,7 +1,7 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { writeArchive } from '../io/archive.js';
-import { openRemote, pullIntoLayout, type PullOptions } from '../io/registry/index.js';
+import { openForPull, pullIntoLayout, type PullOptions } from '../io/registry/index.js';
 import { createProgress } from './ui/transfer.js';
 import { imagesOf } from '../image/model.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
@@ -21,6 +21,7 @@ export function pullCommand(): CommandUnknownOpts {
     .argument('<dest>', 'OCI layout directory, or an archive file (.tar)')
     .option('--platform <os/arch[/variant]>', 'pick one platform from an index (default: the whole index)')
     .addOption(new Option('--format <format>', 'what DEST is (default: tarball for *.tar, else oci-layout)').choices(['oci-layout', 'tarball'] as const))
+    .option('--preserve-digests', 'keep the registry\'s bytes and digests (Docker media types are converted to OCI otherwise)')
     .option('-j, --jobs <n>', 'blobs downloaded at once (default 4)', jobsOption)
     .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
@@ -34,6 +35,7 @@ export function pullCommand(): CommandUnknownOpts {
       const opts: PullOptions = {
         ...(platform ? { platform } : {}),
         ...(o.jobs ? { jobs: o.jobs } : {}),
+        ...(o.preserveDigests ? { preserveDigests: true } : {}),
         ...registryOptions(o),
         onProgress: (p) => progress.pull(p),
       };
@@ -41,13 +43,13 @@ export function pullCommand(): CommandUnknownOpts {
       const tags = source.tag && !source.digest ? [source.toString()] : [];
       const out = resolve(dest);
       await checkOutputs(format === 'tarball' ? { tarball: out } : { layout: out });
-      let pulled: { digest: string; platforms: readonly Platform[] };
+      let pulled: { digest: string; sourceDigest: string; platforms: readonly Platform[] };
       try {
         if (format === 'tarball') {
           // Each layer streams from the registry straight into the archive.
-          const artifact = await openRemote(source, opts);
+          const { artifact, sourceDigest } = await openForPull(source, opts);
           await writeArchive(out, artifact, { tags });
-          pulled = { digest: artifact.digest, platforms: imagesOf(artifact).map((i) => i.platform) };
+          pulled = { digest: artifact.digest, sourceDigest, platforms: imagesOf(artifact).map((i) => i.platform) };
         } else {
           pulled = await pullIntoLayout(source, out, { ...opts, tags });
         }
@@ -56,8 +58,9 @@ export function pullCommand(): CommandUnknownOpts {
       }
       const platforms = pulled.platforms.map(formatPlatform);
       log.info(`pulled ${source.toString()} (${platforms.join(', ')}) into ${out}`);
+      if (pulled.digest !== pulled.sourceDigest) log.info(`converted Docker media types to OCI: ${pulled.sourceDigest} is ${pulled.digest} in ${out} (--preserve-digests keeps the registry's bytes)`);
       if (o.json) {
-        process.stdout.write(JSON.stringify({ ref: `${source.name}@${pulled.digest}`, digest: pulled.digest, dest: out, format, platforms }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ref: `${source.name}@${pulled.sourceDigest}`, digest: pulled.digest, sourceDigest: pulled.sourceDigest, dest: out, format, platforms }, null, 2) + '\n');
       } else {
         process.stdout.write(pulled.digest + '\n');
       }

@@ -10,9 +10,10 @@ import { collect, jobsOption, insecureRegistryOption, registryOptions } from './
 export function pushCommand(): CommandUnknownOpts {
   return new Command('push')
     .description('Push an OCI layout directory or an image archive to a registry')
-    .argument('<src>', 'OCI layout directory (DIR or DIR:NAME) or archive tarball')
+    .argument('<src>', 'OCI layout directory (DIR, DIR:NAME or DIR@sha256:…), archive tarball, or docker://REF')
     .argument('<ref>', 'destination, e.g. registry.example.com/team/app:v1')
     .option('-t, --tag <tag>', 'extra tag to point at the pushed image (repeatable)', collect)
+    .option('--preserve-digests', 'push uncompressed layers as they are (they are gzipped otherwise, changing the digest)')
     .option('-j, --jobs <n>', 'blobs uploaded at once (default 4)', jobsOption)
     .addOption(insecureRegistryOption())
     .addOption(new Option('--json', 'print the result as JSON'))
@@ -27,6 +28,7 @@ export function pushCommand(): CommandUnknownOpts {
         result = await pushArtifact(target, artifact, {
           ...(o.tag ? { tags: o.tag } : {}),
           ...(o.jobs ? { jobs: o.jobs } : {}),
+          ...(o.preserveDigests ? { preserveDigests: true } : {}),
           ...registryOptions(o),
           onProgress: (p) => progress.push(p),
         });

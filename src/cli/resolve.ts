@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { buildAndPush } from '../k8s/publish.js';
 import { joinDocuments, resolveManifests, type ResolveResult } from '../k8s/resolve.js';
 import { MANIFEST_LIMIT, type ManifestFile } from '../k8s/manifest.js';
-import { readBoundedStream, readLocalFile } from '../config/read.js';
+import { readBoundedStream } from '../config/read.js';
+import { readBounded } from '../util/fs.js';
 import { UsageError } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
 import { collect, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
@@ -80,5 +81,5 @@ async function readInputs(path: string, recursive: boolean): Promise<ManifestFil
 
 /** One manifest file: a regular file of at most MANIFEST_LIMIT bytes. */
 async function readManifest(path: string): Promise<ManifestFile> {
-  return { name: path, text: (await readLocalFile(path, MANIFEST_LIMIT, 'manifest')).toString('utf8') };
+  return { name: path, text: (await readBounded(path, MANIFEST_LIMIT, `manifest ${path}`, { as: UsageError })).toString('utf8') };
 }

@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/model.js';
-import { readLocalFile } from './read.js';
+import { readBounded } from '../util/fs.js';
+import { UsageError } from '../util/errors.js';
 
 const ruleId = z.string().regex(/^GS\d{3}$/i, 'a rule id such as GS101');
 const severity = z.enum(SEVERITIES);
@@ -29,7 +30,7 @@ export type LintConfig = z.infer<typeof lintConfigSchema>;
  */
 export async function loadLintConfig(path: string, explicit: boolean): Promise<LintConfig> {
   const { CONFIG_LIMIT, parseConfig } = await import('./load.js');
-  const bytes = await readLocalFile(path, CONFIG_LIMIT, 'config file', { optional: !explicit });
+  const bytes = await readBounded(path, CONFIG_LIMIT, `config file ${path}`, { as: UsageError, optional: !explicit });
   if (bytes === undefined) return lintConfigSchema.parse({});
   // The whole file is checked, so errors name the key and its line like build's do.
   return lintConfigSchema.parse(parseConfig(bytes.toString('utf8'), path).lint ?? {});

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../util/errors.js';
-import { MiB, readLocalFile } from './read.js';
+import { MiB } from './read.js';
+import { readBounded } from '../util/fs.js';
 import { configSchema, issueMessage, type Config } from './schema.js';
 import { duplicateKeyError, YAML_OPTIONS } from './yaml.js';
 
@@ -18,7 +19,7 @@ const MAX_ISSUES = 20;
 
 /** Reads and validates the config file in dir; an absent file is an empty config. */
 export async function loadConfig(dir: string, file = join(dir, CONFIG_FILE)): Promise<{ config: Config; path?: string }> {
-  const bytes = await readLocalFile(file, CONFIG_LIMIT, 'config file', { optional: true });
+  const bytes = await readBounded(file, CONFIG_LIMIT, `config file ${file}`, { as: UsageError, optional: true });
   return bytes === undefined ? { config: {} } : { config: parseConfig(bytes.toString('utf8'), file), path: file };
 }
 

@@ -106,6 +106,8 @@ export const buildSectionSchema = z.strictObject({
   flags: stringList.optional(),
   /** KEY=VALUE for the compiler's environment, e.g. ["GOAMD64=v3"]. */
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'expected KEY=VALUE')).optional(),
+  /** auto: download the Go release go.mod asks for when the Go found is missing or older; local: never. */
+  toolchain: z.enum(['auto', 'local']).optional(),
 });
 
 export const imageSectionSchema = z.strictObject({
@@ -133,8 +135,11 @@ export const imageSectionSchema = z.strictObject({
   allowRoot: z.boolean().optional(),
 });
 
-/** A per-package build entry, like ko's `builds`: settings for one main package when it is built. */
-export const buildEntrySchema = buildSectionSchema.extend({
+/**
+ * A per-package build entry, like ko's `builds`: settings for one main package when it
+ * is built. The toolchain is the module's, so it is `build:`'s alone.
+ */
+export const buildEntrySchema = buildSectionSchema.omit({ toolchain: true }).extend({
   /** The package, as ./path or import path (no wildcard). */
   main: packagePatternSchema.refine((p) => !p.includes('...'), 'names one package: no "..." here'),
   /** Image name ({{.Name}}, REPO/<name>), default the binary's name. */
@@ -149,6 +154,8 @@ export const configSchema = z.strictObject({
   /** One image holding every binary built, this one the entrypoint (the cfssl toolkit case). */
   bundle: binaryNameSchema.optional(),
   platforms: stringList.optional(),
+  /** Base image (ko's defaultBaseImage): scratch (the default), a registry reference, an OCI layout or an archive in the project. */
+  base: z.string().min(1).optional(),
   /** Image names/tags, as docker's --tag (name:tag). */
   tags: stringList.optional(),
   /** Default repository for --push (like KO_DOCKER_REPO). */

@@ -9,7 +9,8 @@ import { X509Certificate } from 'node:crypto';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { baseCollision, collisionMessage } from '../config/paths.js';
-import { MiB, readLocalFile } from '../config/read.js';
+import { MiB } from '../config/read.js';
+import { readBounded } from '../util/fs.js';
 import type { LayerEntry, Owner } from '../image/layerbuilder.js';
 import { bundledCaCertificates } from '../image/scratch.js';
 import { UsageError } from '../util/errors.js';
@@ -90,7 +91,7 @@ const CA_LIMIT = 8 * MiB;
 export async function readCaBundle(setting: string): Promise<Buffer | undefined> {
   if (setting === 'none') return undefined;
   if (setting === 'bundled') return bundledCaCertificates();
-  const { labels, certs } = pemBlocks((await readLocalFile(setting, CA_LIMIT, 'CA bundle')).toString('latin1'));
+  const { labels, certs } = pemBlocks((await readBounded(setting, CA_LIMIT, `CA bundle ${setting}`, { as: UsageError })).toString('latin1'));
   const key = labels.find((l) => l.includes('PRIVATE KEY'));
   if (key) throw new UsageError(`CA bundle ${setting} holds a private key (${key}): give a file of CERTIFICATE blocks only`, { input: setting });
   if (certs.length === 0) throw new UsageError(`CA bundle ${setting} holds no PEM certificates`, { input: setting });

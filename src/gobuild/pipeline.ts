@@ -3,8 +3,9 @@
  * of them all), each with one image per platform (an index when there are several).
  * One `go list` chooses the packages (plan.ts); packages with the same options are one
  * `go build` per platform, a bounded number at a time; binaries that cannot run in
- * scratch are refused; then each image is assembled (assemble.ts). Writing the results
- * is the sinks' job.
+ * scratch are refused; then each image is assembled (assemble.ts) and put on the base
+ * image (base.ts), which decides which platforms can be built. go.mod decides which Go
+ * builds them (toolchain.ts). Writing the results is the sinks' job.
  */
 import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -13,16 +14,20 @@ import { parseElf, readElfFile } from '../binary/elf.js';
 import { withFile } from '../binary/bytes.js';
 import { readBuildInfo, type BuildInfo } from '../binary/buildinfo.js';
 import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime/env.js';
-import { findGo } from '../golang/toolchain.js';
+import { selectToolchain } from '../golang/toolchain.js';
 import { isWildcard, type GoPackage } from '../golang/packages.js';
 import { compile } from '../golang/compile.js';
+import { caBundleLabels } from '../image/scratch.js';
 import { mergeEnv } from '../image/mutate.js';
 import { newIndex, type Artifact, type Image } from '../image/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { BuildError, UsageError } from '../util/errors.js';
 import { mapLimit } from '../util/pool.js';
+import type { RegistryOptions } from '../io/registry/session.js';
+import type { Logger } from '../util/log.js';
 import { assembleImage, binariesLayer, sharedLayers } from './assemble.js';
+import { openBase } from './base.js';
 import { provenance, provenanceLabels, type Provenance } from './metadata.js';
 import { imageTags, planImages, selectMains, type Plan, type PlannedBinary } from './plan.js';
 import type { BuildSettings, GoBuildOptions } from './settings.js';
@@ -63,6 +68,10 @@ export interface BuildHooks {
   onStep?: (step: string) => void;
   /** Detail of the current step, as it changes ("37 packages compiled"). */
   onProgress?: (detail: string) => void;
+  /** Where a toolchain download is announced (one line). */
+  log?: Logger;
+  /** How a registry base image is pulled (insecure hosts, credentials). */
+  registry?: RegistryOptions;
 }
 
 /** Refuses a binary that cannot run in an empty image, saying why and how to fix it. */
@@ -98,15 +107,22 @@ interface CompileUnit {
 
 export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: { one?: boolean } = {}): Promise<BuildResult[]> {
   const step = hooks.onStep ?? (() => undefined);
-  const go = await findGo();
-  const platformList = s.platforms.map(formatPlatform).join(', ');
+  if (s.base) step(`reading the base image ${s.base}`);
+  // The base decides which platforms can be built; go.mod which Go builds them.
+  const [toolchain, base] = await Promise.all([
+    selectToolchain(s.moduleDir, s.toolchain, hooks.log ? { log: hooks.log } : {}),
+    openBase(s.base, hooks.registry ? { registry: hooks.registry } : {}),
+  ]);
+  const targets = base.platforms(s.platforms, s.allPlatforms);
+  const go = toolchain.go;
+  const platformList = targets.map(formatPlatform).join(', ');
   let compiled = 0;
   const onPackage = (): void => {
     compiled++;
     hooks.onProgress?.(`${compiled} package${compiled === 1 ? '' : 's'} compiled`);
   };
   const compileAll = (units: readonly CompileUnit[]): Promise<string[]> =>
-    mapLimit(units, JOBS, (u) => compile({ go, dir: s.moduleDir, packages: u.packages, platform: u.platform, ldflags: u.options.ldflags, tags: u.options.goTags, flags: u.options.goFlags, env: u.options.goEnv, onPackage }));
+    mapLimit(units, JOBS, (u) => compile({ go, dir: s.moduleDir, packages: u.packages, platform: u.platform, ldflags: u.options.ldflags, tags: u.options.goTags, flags: u.options.goFlags, env: [...toolchain.env, ...u.options.goEnv], onPackage }));
 
   // One package named, with no per-package settings: compile it while `go list` runs,
   // so an unchanged build costs about one go command, not two.
@@ -115,10 +131,10 @@ export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: {
   let speculative: Promise<string[]> | undefined;
   if (early !== undefined) {
     step(`compiling ${early === '.' ? s.moduleDir : early} for ${platformList}`);
-    speculative = compileAll(s.platforms.map((platform) => ({ packages: [early], options: s, platform })));
+    speculative = compileAll(targets.map((platform) => ({ packages: [early], options: s, platform })));
     speculative.catch(() => undefined); // a listing error below is the one reported
   }
-  const [{ mains, patterns }, prov] = await Promise.all([selectMains(go, s), provenance(s.moduleDir)]);
+  const [{ mains, patterns }, prov] = await Promise.all([selectMains(go, s, toolchain.env), provenance(s.moduleDir)]);
   const plan = planImages(s, mains);
   if (o.one && plan.images.length > 1) {
     throw new UsageError(`${patterns.join(' ')} matches ${mains.length} main packages (${mains.map((p) => p.ImportPath).join(', ')}); name one of them here`);
@@ -133,30 +149,32 @@ export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: {
     await speculative?.catch(() => undefined);
     const what = mains.length === 1 ? mains[0]!.ImportPath : `${mains.length} packages`;
     step(`compiling ${what} for ${platformList}`);
-    outputs = await compileAll(plan.groups.flatMap((g) => s.platforms.map((platform) => ({ packages: g.packages.map((p) => p.ImportPath), options: g.options, platform }))));
+    outputs = await compileAll(plan.groups.flatMap((g) => targets.map((platform) => ({ packages: g.packages.map((p) => p.ImportPath), options: g.options, platform }))));
   }
   // outputs[group * platforms + platform]: the directory go wrote that compile's binaries into.
-  const binaryFile = (b: PlannedBinary, pi: number): string => join(outputs[b.group * s.platforms.length + pi]!, b.file);
-  await checkBinaries(plan, s.platforms, binaryFile);
+  const binaryFile = (b: PlannedBinary, pi: number): string => join(outputs[b.group * targets.length + pi]!, b.file);
+  await checkBinaries(plan, targets, binaryFile);
 
   step('assembling layers');
-  const shared = await sharedLayers(s, prov.epoch);
-  const labels = { ...provenanceLabels(prov), ...s.labels };
+  const imagePaths = plan.images.map((img) => (s.bundle ? img.binaries.map((b) => `/usr/local/bin/${b.file}`) : [s.binaryPath ?? `/usr/local/bin/${img.binaries[0]!.file}`]));
+  const shared = await sharedLayers(s, base, targets, imagePaths.flat(), prov.epoch);
+  const labels = { ...provenanceLabels(prov), ...caBundleLabels(s.caCerts), ...s.labels };
   const annotations = { ...provenanceLabels(prov), ...s.annotations };
   const warnings = portWarnings(s);
   return Promise.all(plan.images.map(async (img, ii): Promise<BuildResult> => {
-    const binaryPaths = s.bundle ? img.binaries.map((b) => `/usr/local/bin/${b.file}`) : [s.binaryPath ?? `/usr/local/bin/${img.binaries[0]!.file}`];
-    const platforms = await Promise.all(s.platforms.map(async (platform, pi): Promise<BuiltPlatform> => {
+    const binaryPaths = imagePaths[ii]!;
+    const platforms = await Promise.all(targets.map(async (platform, pi): Promise<BuiltPlatform> => {
       const sources = img.binaries.map((b) => binaryFile(b, pi));
       const app = await binariesLayer(binaryPaths.map((path, i) => ({ path, source: sources[i]! })), prov.epoch);
       const binary = sources[0]!;
       const buildInfo = withFile(binary, (src) => readBuildInfo(parseElf(src)));
       const tuned = tuneRuntime(s, buildInfo);
       const env = mergeEnv(mergeEnv([DEFAULT_PATH], s.env), tuned.env);
-      const image = assembleImage(platform, s, { ...shared, app }, { binaryPath: binaryPaths[0]!, binaryPaths, labels, annotations, env, created: prov.created });
+      const ours = assembleImage(platform, s, { system: shared.system[pi]!, files: shared.files, app }, { binaryPath: binaryPaths[0]!, binaryPaths, labels, annotations, env, created: prov.created });
+      const image = base.rebase(ours, { userEnv: mergeEnv(s.env, tuned.env), workdir: s.workdir });
       return { platform, image, binary, buildInfo, runtime: tuned.choices };
     }));
-    const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations });
+    const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations: { ...base.indexAnnotations, ...annotations } });
     return {
       name: img.name,
       artifact,

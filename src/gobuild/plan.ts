@@ -39,11 +39,12 @@ export interface Plan {
 /**
  * The main packages to build and the patterns that chose them: those named, or with
  * none named, the current directory's package when it is a main package, else
- * goscratch.yaml's `main`, else an error listing the module's main packages.
+ * goscratch.yaml's `main`, else an error listing the module's main packages. `env` is
+ * the toolchain's (selectToolchain), which every go command gets.
  */
-export async function selectMains(go: string, s: Pick<BuildSettings, 'moduleDir' | 'patterns' | 'current'>): Promise<{ mains: GoPackage[]; patterns: string[] }> {
+export async function selectMains(go: string, s: Pick<BuildSettings, 'moduleDir' | 'patterns' | 'current'>, env: readonly string[] = []): Promise<{ mains: GoPackage[]; patterns: string[] }> {
   if (s.current !== undefined) {
-    const [here] = await listPackages(go, s.moduleDir, [s.current]);
+    const [here] = await listPackages(go, s.moduleDir, [s.current], env);
     if (here?.Name === 'main') {
       if (here.Error) throw new BuildError(`Go package ${here.ImportPath}: ${here.Error.Err}`);
       return { mains: [here], patterns: [s.current] };
@@ -51,7 +52,7 @@ export async function selectMains(go: string, s: Pick<BuildSettings, 'moduleDir'
     if (s.patterns.length === 0) {
       const where = s.current === '.' ? `the module root ${s.moduleDir}` : `${s.current} (the current directory)`;
       const what = here?.Error ? here.Error.Err.split('\n')[0] : here ? `package ${here.Name}` : 'no package';
-      const found = await moduleMains(go, s.moduleDir);
+      const found = await moduleMains(go, s.moduleDir, env);
       throw new UsageError(
         `no package named, and ${where} is not a main package (${what}) nor does goscratch.yaml name one (main:): ` +
           (found.length ? `the module's main packages are ${found.join(', ')}` : 'the module has no main package'),
@@ -59,7 +60,7 @@ export async function selectMains(go: string, s: Pick<BuildSettings, 'moduleDir'
       );
     }
   }
-  const pkgs = await listPackages(go, s.moduleDir, s.patterns);
+  const pkgs = await listPackages(go, s.moduleDir, s.patterns, env);
   return { mains: mainPackages(pkgs, s.patterns, s.moduleDir), patterns: s.patterns };
 }
 

@@ -5,7 +5,7 @@
 import { realpath } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import type { z } from 'zod';
-import { parsePlatform, hostPlatform } from '../oci/platform.js';
+import { parsePlatforms, hostPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { DEFAULT_USER, validateUser, type AppUser } from '../image/scratch.js';
 import { binaryNameSchema, dirEntrySchema, fileEntrySchema, imageSectionSchema, issueMessage, type Config } from '../config/schema.js';
@@ -15,9 +15,11 @@ import { imageName } from '../io/names.js';
 import { runtimeConfigSchema } from '../config/runtime.js';
 import { CONFIG_FILE, loadConfig } from '../config/load.js';
 import { execEnv, execFlag } from '../golang/execflags.js';
+import { toolchainPolicy, type ToolchainPolicy } from '../golang/toolchain.js';
 import { UsageError } from '../util/errors.js';
 import { DEFAULT_MEMORY_RATIO } from '../runtime/env.js';
 import { insideDir } from './files.js';
+import { configBase, SCRATCH } from './base.js';
 import { chooseTargets, moduleRootFor } from './targets.js';
 import { gitTemplateData } from './metadata.js';
 import { ldflagsValue, parseTemplate, renderTemplate, usesGit, type TemplateData } from './template.js';
@@ -42,6 +44,8 @@ export interface BuildFlags {
   cpus?: number;
   memory?: string;
   memoryRatio?: number;
+  /** Base image: scratch (default), a registry reference, an OCI layout or an archive. */
+  base?: string;
   /** Let goscratch.yaml's build section name programs for go to run (-toolexec, CC, GOFLAGS=-toolexec=...). */
   allowExec?: boolean;
   /** One image of every binary built, this binary the entrypoint. */
@@ -90,6 +94,12 @@ export interface BuildSettings extends GoBuildOptions {
   /** No package was named: the current directory's package ("./cmd/server"), built when it is a main package. */
   current?: string;
   platforms: Platform[];
+  /** `--platform all`: every platform of the base image (then `platforms` is empty). */
+  allPlatforms: boolean;
+  /** The image goscratch's layers go on (gobuild/base.ts); undefined: scratch. */
+  base?: string;
+  /** Whether a Go release may be downloaded when the Go found is too old, and from where. */
+  toolchain: ToolchainPolicy;
   /** Image name templates (docker --tag, `{{.Name}}` allowed); none: `<name>:latest`. */
   tags: string[];
   /** Values for templates, besides each image's name. */
@@ -216,13 +226,12 @@ export async function resolveSettings(targets: string | readonly string[] | unde
   }));
 
   const platformList = flags.platform ?? env.GOSCRATCH_PLATFORM ?? config.platforms?.join(',');
-  const platforms = platformList ? platformList.split(',').filter(Boolean).map(parsePlatform) : [hostPlatform()];
-  const seen = new Set<string>();
-  for (const p of platforms) {
-    const k = JSON.stringify(p);
-    if (seen.has(k)) throw new UsageError(`platform ${JSON.stringify(p)} is listed twice`);
-    seen.add(k);
+  const base = flags.base ?? (config.base !== undefined ? await configBase(config.base, moduleDir) : undefined);
+  const allPlatforms = platformList === 'all';
+  if (allPlatforms && (base === undefined || base === SCRATCH)) {
+    throw new UsageError('--platform all builds every platform of the base image, and scratch has none: give a --base, or list the platforms (e.g. linux/amd64,linux/arm64)');
   }
+  const platforms = allPlatforms ? [] : platformList ? parsePlatforms(platformList) : [hostPlatform()];
 
   const user: AppUser = {
     ...DEFAULT_USER,
@@ -265,6 +274,9 @@ export async function resolveSettings(targets: string | readonly string[] | unde
     patterns,
     ...(current ? { current } : {}),
     platforms,
+    allPlatforms,
+    ...(base !== undefined && base !== SCRATCH ? { base } : {}),
+    toolchain: toolchainPolicy(env, build.toolchain),
     tags: tagTemplates.map(([t]) => t),
     templateData,
     builds,

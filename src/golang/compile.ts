@@ -45,14 +45,25 @@ export function platformEnv(p: Platform): Record<string, string> {
   return env;
 }
 
-/** `go build` writing a binary per package into the directory `outDir`. */
-export function compileArgs(o: CompileOptions, outDir: string): string[] {
+/**
+ * `go build` writing a binary per package into the directory `outDir`. A `-tags` on
+ * the command line replaces the one in GOFLAGS, so the tags of the compile
+ * environment's GOFLAGS (`GOFLAGS=-tags=red`) are kept beside goscratch's own
+ * (`timetzdata` by default).
+ */
+export function compileArgs(o: CompileOptions, outDir: string, env: NodeJS.ProcessEnv = {}): string[] {
   const ldflags = ['-s', '-w', ...(o.ldflags ?? [])].join(' ');
   const args = ['build', '-v', '-trimpath', `-ldflags=${ldflags}`];
-  if (o.tags?.length) args.push(`-tags=${o.tags.join(',')}`);
+  const tags = [...new Set([...goflagsTags(env.GOFLAGS), ...(o.tags ?? [])])];
+  if (tags.length) args.push(`-tags=${tags.join(',')}`);
   // `--` ends go's flags: a package path is never read as one.
   args.push(...(o.flags ?? []), '-o', outDir.replace(/\/*$/, '/'), '--', ...o.packages.map(checkPackagePattern));
   return args;
+}
+
+/** The tags of a GOFLAGS value (`-tags=a,b` or `--tags=a,b`; GOFLAGS entries are space-separated). */
+function goflagsTags(goflags: string | undefined): string[] {
+  return (goflags ?? '').split(/\s+/).flatMap((f) => /^--?tags=(.*)$/.exec(f)?.[1]?.split(',').filter(Boolean) ?? []);
 }
 
 export function compileEnv(o: CompileOptions, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -113,7 +124,7 @@ async function runGo(o: CompileOptions, outDir: string, env: NodeJS.ProcessEnv):
     partial = lines.pop()!;
     for (const l of lines) if (PACKAGE_LINE.test(l)) o.onPackage?.(l);
   };
-  const r = await execCapture(o.go, compileArgs(o, outDir), { cwd: o.dir, env, ...(o.onPackage ? { onStderr } : {}) });
+  const r = await execCapture(o.go, compileArgs(o, outDir, env), { cwd: o.dir, env, ...(o.onPackage ? { onStderr } : {}) });
   if (r.code !== 0) {
     // Go's own messages, without the -v package list, and without goscratch's output directory.
     const message = r.stderr.split('\n').filter((l) => !PACKAGE_LINE.test(l)).join('\n').replaceAll(outDir.replace(/\/+$/, ''), '<output directory>').trim();

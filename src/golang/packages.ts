@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { BuildError } from '../util/errors.js';
 import { execCapture } from './exec.js';
-import { checkPackagePattern } from './toolchain.js';
+import { checkPackagePattern, withEnv } from './toolchain.js';
 
 export interface GoPackage {
   Dir: string;
@@ -19,9 +19,12 @@ export interface GoPackage {
 
 export const isWildcard = (pattern: string): boolean => pattern.includes('...');
 
-/** Every package the patterns match, in go's order; a package go cannot load keeps its `Error`. */
-export async function listPackages(go: string, dir: string, patterns: readonly string[]): Promise<GoPackage[]> {
-  const r = await execCapture(go, ['list', '-e', '-json', '--', ...patterns.map(checkPackagePattern)], { cwd: dir });
+/**
+ * Every package the patterns match, in go's order; a package go cannot load keeps its
+ * `Error`. `env` (KEY=VALUE, the toolchain's) is set over the process environment.
+ */
+export async function listPackages(go: string, dir: string, patterns: readonly string[], env: readonly string[] = []): Promise<GoPackage[]> {
+  const r = await execCapture(go, ['list', '-e', '-json', '--', ...patterns.map(checkPackagePattern)], { cwd: dir, env: withEnv(process.env, env) });
   if (r.code !== 0 && !r.stdout.trim()) {
     throw new BuildError(`cannot read Go package ${patterns.join(' ')} in ${dir}:\n${r.stderr.trim()}`);
   }
@@ -55,8 +58,8 @@ export function mainPackages(pkgs: readonly GoPackage[], patterns: readonly stri
 }
 
 /** The main packages of the module in `dir`, as ./paths, for "which one did you mean?" messages. */
-export async function moduleMains(go: string, dir: string): Promise<string[]> {
-  const pkgs = await listPackages(go, dir, ['./...']).catch(() => []);
+export async function moduleMains(go: string, dir: string, env: readonly string[] = []): Promise<string[]> {
+  const pkgs = await listPackages(go, dir, ['./...'], env).catch(() => []);
   return pkgs.filter((p) => p.Name === 'main' && !p.Error).map((p) => relativePackage(dir, p.Dir));
 }
 

@@ -10,6 +10,7 @@ import { canonicalJson } from '../oci/json.js';
 import { sha256 } from '../oci/digest.js';
 import { normalizePlatform } from '../oci/platform.js';
 import type { Descriptor, ImageConfig, Index, Manifest, Platform } from '../oci/types.js';
+import { InputError } from '../util/errors.js';
 
 export interface Layer {
   /** Media type of the bytes `open()` returns (compressed or not). */
@@ -33,6 +34,11 @@ export interface LayerSource {
 
 export interface Image {
   readonly kind: 'image';
+  /**
+   * Media type of the manifest, as its descriptor says (index.json, a registry's
+   * Content-Type, an archive): the `mediaType` field inside is optional.
+   */
+  readonly mediaType: string;
   readonly manifest: Manifest;
   readonly rawManifest: Buffer;
   /** Digest of rawManifest. */
@@ -45,6 +51,8 @@ export interface Image {
 
 export interface ImageIndex {
   readonly kind: 'index';
+  /** Media type of the index, as its descriptor says. */
+  readonly mediaType: string;
   readonly index: Index;
   readonly rawIndex: Buffer;
   readonly digest: string;
@@ -76,11 +84,27 @@ export function newImage(opts: {
 }
 
 /**
+ * The media type of a manifest or index: its descriptor's (`declared`), else the
+ * optional field inside it; the two must agree when both are there.
+ */
+function documentMediaType(declared: string | undefined, field: unknown, what: string): string {
+  const inside = typeof field === 'string' && field !== '' ? field : undefined;
+  if (declared && inside && declared !== inside) {
+    throw new InputError(`${what} says its media type is ${inside}, but its descriptor says ${declared}`);
+  }
+  const mt = declared || inside;
+  if (!mt) throw new InputError(`${what} has no media type: neither its descriptor nor the document names one`);
+  return mt;
+}
+
+/**
  * Wraps bytes read from a layout, archive or registry, keeping them exactly as they
  * are so digests survive a round trip. Checks that the layers match the manifest.
+ * `mediaType` is what the manifest's descriptor says (see Image.mediaType).
  */
-export function imageFromRaw(rawManifest: Buffer, rawConfig: Buffer, layers: readonly Layer[]): Image {
+export function imageFromRaw(rawManifest: Buffer, rawConfig: Buffer, layers: readonly Layer[], mediaType?: string): Image {
   const manifest = JSON.parse(rawManifest.toString('utf8')) as Manifest;
+  const digest = sha256(rawManifest);
   const config = JSON.parse(rawConfig.toString('utf8')) as ImageConfig;
   if (manifest.config.digest !== sha256(rawConfig)) {
     throw new Error(`image config does not match its manifest: expected ${manifest.config.digest}, got ${sha256(rawConfig)}`);
@@ -89,7 +113,7 @@ export function imageFromRaw(rawManifest: Buffer, rawConfig: Buffer, layers: rea
     throw new Error('image layers do not match the manifest');
   }
   const platform: Platform = normalizePlatform({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) });
-  return { kind: 'image', manifest, rawManifest, digest: sha256(rawManifest), config, rawConfig, layers, platform };
+  return { kind: 'image', mediaType: documentMediaType(mediaType, manifest.mediaType, `manifest ${digest}`), manifest, rawManifest, digest, config, rawConfig, layers, platform };
 }
 
 export function layerDescriptor(l: Layer): Descriptor {
@@ -100,7 +124,7 @@ export function layerDescriptor(l: Layer): Descriptor {
 
 /** The descriptor that points at an image's manifest, with its platform. */
 export function imageDescriptor(img: Image): Descriptor {
-  return { mediaType: img.manifest.mediaType, digest: img.digest, size: img.rawManifest.length, platform: img.platform };
+  return { mediaType: img.mediaType, digest: img.digest, size: img.rawManifest.length, platform: img.platform };
 }
 
 /**
@@ -121,9 +145,11 @@ export function newIndex(
   return indexFromRaw(canonicalJson(index), images);
 }
 
-export function indexFromRaw(rawIndex: Buffer, images: readonly Image[]): ImageIndex {
+/** Wraps an index's bytes as read; `mediaType` is its descriptor's (see ImageIndex.mediaType). */
+export function indexFromRaw(rawIndex: Buffer, images: readonly Image[], mediaType?: string): ImageIndex {
   const index = JSON.parse(rawIndex.toString('utf8')) as Index;
-  return { kind: 'index', index, rawIndex, digest: sha256(rawIndex), images };
+  const digest = sha256(rawIndex);
+  return { kind: 'index', mediaType: documentMediaType(mediaType, index.mediaType, `index ${digest}`), index, rawIndex, digest, images };
 }
 
 /** The images of an artifact: itself, or an index's children. */
@@ -133,10 +159,7 @@ export function imagesOf(a: Artifact): readonly Image[] {
 
 /** Descriptor of the artifact's top-level manifest (image manifest or index). */
 export function artifactDescriptor(a: Artifact): Descriptor {
-  if (a.kind === 'image') {
-    return { mediaType: a.manifest.mediaType, digest: a.digest, size: a.rawManifest.length };
-  }
-  return { mediaType: a.index.mediaType, digest: a.digest, size: a.rawIndex.length };
+  return { mediaType: a.mediaType, digest: a.digest, size: rawManifestOf(a).length };
 }
 
 export function rawManifestOf(a: Artifact): Buffer {
@@ -164,8 +187,8 @@ export function artifactBlobs(a: Artifact): ArtifactBlob[] {
   for (const img of imagesOf(a)) {
     for (const layer of img.layers) add({ kind: 'layer', digest: layer.digest, size: layer.size, layer });
     add({ kind: 'config', digest: img.manifest.config.digest, size: img.rawConfig.length, mediaType: img.manifest.config.mediaType, bytes: img.rawConfig });
-    add({ kind: 'manifest', digest: img.digest, size: img.rawManifest.length, mediaType: img.manifest.mediaType, bytes: img.rawManifest });
+    add({ kind: 'manifest', digest: img.digest, size: img.rawManifest.length, mediaType: img.mediaType, bytes: img.rawManifest });
   }
-  if (a.kind === 'index') add({ kind: 'index', digest: a.digest, size: a.rawIndex.length, mediaType: a.index.mediaType, bytes: a.rawIndex });
+  if (a.kind === 'index') add({ kind: 'index', digest: a.digest, size: a.rawIndex.length, mediaType: a.mediaType, bytes: a.rawIndex });
   return out;
 }

@@ -8,7 +8,7 @@ import type { ContainerConfig, HistoryEntry, ImageConfig, Index, Platform } from
 import { MediaType } from '../oci/mediatypes.js';
 
 function formatOf(img: Image): ManifestFormat {
-  return img.manifest.mediaType === MediaType.dockerManifest ? 'docker' : 'oci';
+  return img.mediaType === MediaType.dockerManifest ? 'docker' : 'oci';
 }
 
 function rebuild(img: Image, config: ImageConfig, layers: readonly Layer[] = img.layers, annotations = img.manifest.annotations): Image {
@@ -44,7 +44,7 @@ export function setAnnotations(img: Image, annotations: Record<string, string>):
 /** Adds index annotations; the index keeps its media type (OCI or Docker list) and its entries as they are. */
 export function setIndexAnnotations(idx: ImageIndex, annotations: Record<string, string>): ImageIndex {
   const index: Index = { ...idx.index, annotations: { ...(idx.index.annotations ?? {}), ...annotations } };
-  return indexFromRaw(canonicalJson(index), idx.images);
+  return indexFromRaw(canonicalJson(index), idx.images, idx.mediaType);
 }
 
 /** Adds environment entries, replacing earlier ones with the same name. */

@@ -5,6 +5,8 @@
  * own header and CRC. The output is a standard single-member gzip stream, and since
  * block size, level and header are fixed it is the same bytes on every run.
  */
+import { availableParallelism } from 'node:os';
+import { Transform } from 'node:stream';
 import { constants as zc, deflateRaw } from 'node:zlib';
 import { promisify } from 'node:util';
 
@@ -46,19 +48,76 @@ export function crc32(buf: Uint8Array, crc = 0): number {
   return ~c >>> 0;
 }
 
+/** One block as raw deflate, with the 32 KiB before it as dictionary; the last block ends the stream. */
+function deflateBlock(block: Buffer, dictionary: Buffer | undefined, last: boolean, level: number): Promise<Buffer> {
+  const opts: Record<string, unknown> = { level, finishFlush: last ? zc.Z_FINISH : zc.Z_SYNC_FLUSH };
+  if (dictionary) opts.dictionary = dictionary;
+  return deflateRawAsync(block, opts);
+}
+
+function trailer(crc: number, length: number): Buffer {
+  const t = Buffer.alloc(8);
+  t.writeUInt32LE(crc, 0);
+  t.writeUInt32LE(length >>> 0, 4);
+  return t;
+}
+
 export async function gzipParallel(input: Buffer, level: number = zc.Z_BEST_SPEED): Promise<Buffer> {
   const blocks: Array<Promise<Buffer>> = [];
   for (let off = 0; off < input.length || off === 0; off += BLOCK_SIZE) {
     const block = input.subarray(off, Math.min(off + BLOCK_SIZE, input.length));
-    const last = off + BLOCK_SIZE >= input.length;
-    const opts: Record<string, unknown> = { level, finishFlush: last ? zc.Z_FINISH : zc.Z_SYNC_FLUSH };
-    if (off > 0) opts.dictionary = input.subarray(Math.max(0, off - DICT_SIZE), off);
-    blocks.push(deflateRawAsync(block, opts));
+    const dictionary = off > 0 ? input.subarray(Math.max(0, off - DICT_SIZE), off) : undefined;
+    blocks.push(deflateBlock(block, dictionary, off + BLOCK_SIZE >= input.length, level));
     if (input.length === 0) break;
   }
-  const crc = crc32(input);
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc, 0);
-  trailer.writeUInt32LE(input.length >>> 0, 4);
-  return Buffer.concat([HEADER, ...(await Promise.all(blocks)), trailer]);
+  return Buffer.concat([HEADER, ...(await Promise.all(blocks)), trailer(crc32(input), input.length)]);
+}
+
+/**
+ * The same gzip as a stream, for input too large to hold (a layer on push): the very
+ * bytes gzipParallel gives for the whole input, with at most a few blocks in flight.
+ */
+export function gzipStream(level: number = zc.Z_BEST_SPEED): Transform {
+  const inFlight = Math.max(2, availableParallelism());
+  let parts: Buffer[] = [];
+  let buffered = 0;
+  let dictionary: Buffer | undefined;
+  let crc = 0;
+  let length = 0;
+  const queue: Array<Promise<Buffer>> = [];
+  const out = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      crc = crc32(chunk, crc);
+      length += chunk.length;
+      parts.push(chunk);
+      buffered += chunk.length;
+      // A full block is cut only once more input follows it: the last block must end the stream.
+      if (buffered <= BLOCK_SIZE) return cb();
+      let all = Buffer.concat(parts);
+      (async () => {
+        while (all.length > BLOCK_SIZE) {
+          const block = all.subarray(0, BLOCK_SIZE);
+          all = all.subarray(BLOCK_SIZE);
+          enqueue(deflateBlock(block, dictionary, false, level));
+          dictionary = block.subarray(BLOCK_SIZE - DICT_SIZE);
+          while (queue.length >= inFlight) out.push(await queue.shift());
+        }
+        parts = [all];
+        buffered = all.length;
+      })().then(() => cb(), cb);
+    },
+    flush(cb) {
+      (async () => {
+        enqueue(deflateBlock(Buffer.concat(parts), dictionary, true, level));
+        for (const block of queue.splice(0)) out.push(await block);
+        out.push(trailer(crc, length));
+      })().then(() => cb(), cb);
+    },
+  });
+  const enqueue = (p: Promise<Buffer>): void => {
+    p.catch(() => undefined); // awaited in order later; a failure surfaces there
+    queue.push(p);
+  };
+  out.push(HEADER);
+  return out;
 }

@@ -5,7 +5,7 @@
  * authority"), nsswitch.conf (so Go's resolver reads /etc/hosts before DNS, as glibc
  * does) and a world-writable sticky /tmp.
  */
-import { rootCertificates } from 'node:tls';
+import { CA_BUNDLE_DATE, CA_BUNDLE_PEM, CA_BUNDLE_SOURCE } from './cabundle.js';
 import type { LayerEntry } from './layerbuilder.js';
 
 export interface AppUser {
@@ -46,20 +46,66 @@ export function groupText(u: AppUser): string {
   return lines.join('\n') + '\n';
 }
 
-/** Node's bundled Mozilla CA store: the same bytes on every machine with the same Node. */
-export function bundledCaCertificates(): Buffer {
-  return Buffer.from(rootCertificates.join('\n') + '\n');
+/**
+ * An /etc/passwd or /etc/group of a base image with the app user's (or group's) line
+ * added when it is missing; the base's lines stay as they are. One name has one id:
+ * the name taken by another id, or the id taken by another name, is a conflict
+ * (`conflict` says which), never a second entry. Lines are NAME:x:ID:...
+ */
+function mergeIdFile(base: string, name: string, id: number, line: string, what: 'user' | 'group'): { text: string } | { conflict: string } {
+  const entries = base.split('\n').map((l) => l.split(':')).filter((f) => f.length >= 3 && /^\d+$/.test(f[2]!));
+  const byName = entries.find((f) => f[0] === name);
+  if (byName) {
+    return Number(byName[2]) === id ? { text: base } : { conflict: `its ${what} ${name} has ${what === 'user' ? 'uid' : 'gid'} ${byName[2]}, not ${id}` };
+  }
+  const byId = entries.find((f) => Number(f[2]) === id);
+  if (byId) return { conflict: `its ${what === 'user' ? 'uid' : 'gid'} ${id} belongs to the ${what} ${byId[0]}, not ${name}` };
+  return { text: (base === '' || base.endsWith('\n') ? base : base + '\n') + line + '\n' };
 }
 
-/** Entries of the base layer: /etc files, the CA bundle when given, and /tmp. */
-export function baseEntries(user: AppUser, caBundle: Buffer | undefined): LayerEntry[] {
+/** The base's /etc/passwd with the app user added (root needs no line: the base has its own). */
+export function mergePasswd(base: string, u: AppUser): { text: string } | { conflict: string } {
+  return u.uid === 0 ? { text: base } : mergeIdFile(base, u.name, u.uid, `${u.name}:x:${u.uid}:${u.gid}::${u.home}:${u.shell}`, 'user');
+}
+
+export function mergeGroup(base: string, u: AppUser): { text: string } | { conflict: string } {
+  const name = u.group ?? u.name;
+  return u.gid === 0 ? { text: base } : mergeIdFile(base, name, u.gid, `${name}:x:${u.gid}:`, 'group');
+}
+
+/**
+ * The CA bundle goscratch ships (cabundle.ts): Mozilla's roots frozen from one Node
+ * release, so an image is the same bytes whichever Node builds it (Node 20, 24 and 26
+ * carry 144, 118 and 121 roots). A new bundle comes with a goscratch release.
+ */
+export function bundledCaCertificates(): Buffer {
+  return Buffer.from(CA_BUNDLE_PEM);
+}
+
+/** Labels naming the shipped CA bundle, in images that carry it. */
+export const CA_BUNDLE_LABELS = { source: 'io.goscratch.ca-bundle.source', date: 'io.goscratch.ca-bundle.date' } as const;
+
+/** The labels of an image whose CA bundle is `setting` (`bundled`, `none` or a file). */
+export function caBundleLabels(setting: string): Record<string, string> {
+  return setting === 'bundled' ? { [CA_BUNDLE_LABELS.source]: CA_BUNDLE_SOURCE, [CA_BUNDLE_LABELS.date]: CA_BUNDLE_DATE } : {};
+}
+
+/** What a base image already gives: its merged passwd and group texts, and paths of goscratch's files it has (left alone). */
+export interface BaseFiles {
+  passwd: string;
+  group: string;
+  has: ReadonlySet<string>;
+}
+
+/** Entries of the layer of goscratch's own files: /etc files, the CA bundle when given, and /tmp; on a base, what it lacks. */
+export function baseEntries(user: AppUser, caBundle: Buffer | undefined, base?: BaseFiles): LayerEntry[] {
   const file = (path: string, text: string | Buffer): LayerEntry => ({ type: 'file', path, mode: 0o444, data: Buffer.from(text) });
   const entries: LayerEntry[] = [
-    file('/etc/passwd', passwdText(user)),
-    file('/etc/group', groupText(user)),
+    file('/etc/passwd', base?.passwd ?? passwdText(user)),
+    file('/etc/group', base?.group ?? groupText(user)),
     file('/etc/nsswitch.conf', 'hosts: files dns\n'),
     { type: 'dir', path: '/tmp', mode: 0o1777 },
   ];
   if (caBundle) entries.push(file(CA_BUNDLE_PATH, caBundle));
-  return entries;
+  return base ? entries.filter((e) => !base.has.has(e.path)) : entries;
 }

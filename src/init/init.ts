@@ -15,7 +15,8 @@ import { clashingTargets, describeLint, ignoresVendor, includesFragment, lintSum
 import { isFile, pathKind, readSmallFile } from './files.js';
 import { checkGoPath, findMainPackages, goMinorVersion, hasVendor, importPath, readGoMod, unsafeElement } from './gomod.js';
 import { detectPort } from './ports.js';
-import { DEFAULT_PLATFORMS, DEFAULT_UID, DEFAULT_USER, MAKE_FRAGMENT, configFile, dockerfile, dockerignore, makeFragment, makefile, type InitPlan } from './templates.js';
+import { DEFAULT_USER } from '../image/scratch.js';
+import { DEFAULT_PLATFORMS, MAKE_FRAGMENT, configFile, dockerfile, dockerignore, makeFragment, makefile, type InitPlan } from './templates.js';
 
 export interface InitOptions {
   /** Main package to build (`./cmd/api`); by default goscratch.yaml's `main`, `.`, or the one named after the module. */
@@ -65,7 +66,7 @@ export async function planInit(dir: string, opts: InitOptions = {}): Promise<{ p
     }
   }
   if (port !== undefined && port < 1024) {
-    warnings.push(`port ${port} is below 1024: the image runs as uid ${DEFAULT_UID}, and not every runtime lets a non-root user bind it; make the app listen above 1024 and pass --port`);
+    warnings.push(`port ${port} is below 1024: the image runs as uid ${DEFAULT_USER.uid}, and not every runtime lets a non-root user bind it; make the app listen above 1024 and pass --port`);
   }
   const plan: InitPlan = {
     module: mod.module,
@@ -78,8 +79,8 @@ export async function planInit(dir: string, opts: InitOptions = {}): Promise<{ p
     hasGoSum: await isFile(join(dir, 'go.sum')),
     vendor: await hasVendor(dir),
     platforms: (opts.platforms ?? DEFAULT_PLATFORMS).map((p) => formatPlatform(parsePlatform(p))),
-    user: DEFAULT_USER,
-    uid: DEFAULT_UID,
+    user: DEFAULT_USER.name,
+    uid: DEFAULT_USER.uid,
   };
   return { plan, warnings };
 }

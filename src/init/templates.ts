@@ -29,8 +29,6 @@ export interface InitPlan {
   uid: number;
 }
 
-export const DEFAULT_UID = 10001;
-export const DEFAULT_USER = 'appuser';
 export const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 /** The Makefile fragment with goscratch's targets, included from the project's Makefile. */
 export const MAKE_FRAGMENT = 'goscratch.mk';

@@ -12,7 +12,7 @@ import { GO_CERT_DIRS, GO_CERT_FILES, GO_ZONEINFO_DIRS } from './cacerts.js';
 import { parseGroup, parsePasswd, type GroupEntry, type PasswdEntry } from './passwd.js';
 
 /** The PATH runc and containerd use when the image sets none. */
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const RUNTIME_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface ImageFacts {
   user: string | undefined;
@@ -103,7 +103,7 @@ export function entrypointCandidates(img: Image): string[] {
 }
 
 function pathDirs(img: Image): string[] {
-  return (envMap(img.config.config?.Env).PATH ?? DEFAULT_PATH).split(':').filter(Boolean);
+  return (envMap(img.config.config?.Env).PATH ?? RUNTIME_DEFAULT_PATH).split(':').filter(Boolean);
 }
 
 /** Finds argv[0] the way the runtime does (PATH for bare names) and analyzes it. */

@@ -17,7 +17,8 @@ import type { Descriptor, Index } from '../oci/types.js';
 import { artifactBlobs, artifactDescriptor, imageFromRaw, imagesOf, indexFromRaw, type Artifact, type Image, type Layer } from '../image/model.js';
 import { commitTemp, discardTemp, siblingTemp, writeFileAtomic } from '../util/fs.js';
 import { withLock } from '../util/lock.js';
-import { InputError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { isDigest } from '../oci/digest.js';
 import { checkBlob, checkDescriptor, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, openBlob, parseJson, putBlobBytes, putBlobStream, readBlob, readLocation, type BlobLocation } from './blobs.js';
 import { CONTAINERD_NAME, REF_NAME, imageName } from './names.js';
 
@@ -108,7 +109,7 @@ class LayoutReader {
     for (const child of idx.manifests) {
       for (const img of imagesOf(await this.read(child, depth + 1))) images.set(img.digest, img);
     }
-    return indexFromRaw(raw, [...images.values()]);
+    return indexFromRaw(raw, [...images.values()], d.mediaType);
   }
 
   private async image(d: Descriptor): Promise<Image> {
@@ -124,7 +125,7 @@ class LayoutReader {
     // before any command starts work); its digest is checked as it is read.
     for (const l of layerDescs) await checkBlob(located(this.store, blobName(l.digest), `layer ${l.digest}`), l, `${this.store.name}: layer ${l.digest}`);
     const layers = layerDescs.map((l, i) => storeLayer(this.store, l, diffIds[i] ?? l.digest));
-    return imageFromRaw(rawManifest, rawConfig, layers);
+    return imageFromRaw(rawManifest, rawConfig, layers, d.mediaType);
   }
 }
 
@@ -172,27 +173,59 @@ function fullName(ref: string): string {
   }
 }
 
-/** Reads one artifact from a layout store: the one named `ref` (tag or full name), or the only one. */
+/** How an entry is listed in messages: its full name (or tag) and digest. */
+function describeEntry(d: Descriptor): string {
+  const n = refNames(d).at(-1);
+  return n ? `${n} (${d.digest})` : d.digest;
+}
+
+/** `NAME`, `NAME@sha256:…` or `sha256:…` / `@sha256:…`, split into its parts. */
+function parseSelector(sel: string): { name?: string; digest?: string } {
+  const at = sel.lastIndexOf('@');
+  const digestPart = at >= 0 ? sel.slice(at + 1) : /^sha256:/.test(sel) ? sel : undefined;
+  const name = at >= 0 ? sel.slice(0, at) : digestPart ? '' : sel;
+  if (digestPart !== undefined && !isDigest(digestPart)) {
+    throw new UsageError(`invalid digest ${JSON.stringify(digestPart)} in ${JSON.stringify(sel)}: expected sha256: and 64 hex digits`);
+  }
+  return { ...(name ? { name } : {}), ...(digestPart ? { digest: digestPart } : {}) };
+}
+
+/**
+ * The index.json entries a selector names. A name matches an entry's full name
+ * (`cron:v1.2` is `docker.io/library/cron:v1.2`) before its short tag (`v1.2`); a
+ * digest matches the entry's digest. Entries for one digest count once.
+ */
+function selectEntries(manifests: readonly Descriptor[], sel: { name?: string; digest?: string }): Descriptor[] {
+  let found = manifests.filter((d) => !sel.digest || d.digest === sel.digest);
+  if (sel.name !== undefined) {
+    const name = sel.name;
+    const full = found.filter((d) => refNames(d).some((n) => n === name || fullName(n) === fullName(name)));
+    found = full.length ? full : found.filter((d) => d.annotations?.[REF_NAME] === name);
+  }
+  const byDigest = new Map<string, Descriptor>();
+  for (const d of found) if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
+  return [...byDigest.values()];
+}
+
+/**
+ * Reads one artifact from a layout store: the one `ref` names (a full name, a short
+ * tag that only one image has, `sha256:…`, or `NAME@sha256:…`), or the only one.
+ */
 export async function readLayoutStore(store: LayoutStore, opts: { ref?: string } = {}): Promise<Artifact> {
   const index = await readIndexJson(store);
   const dir = store.name;
-  let chosen: Descriptor | undefined;
-  if (opts.ref) {
-    const ref = opts.ref;
-    chosen = index.manifests.find((d) => refNames(d).includes(ref) || d.digest === ref) ?? index.manifests.find((d) => refNames(d).includes(fullName(ref)));
-    if (!chosen) {
-      const known = index.manifests.flatMap(refNames);
-      throw new InputError(`no image named ${JSON.stringify(opts.ref)} in ${dir}; it has: ${known.join(', ') || '(no names)'}`);
-    }
-  } else if (index.manifests.length === 1) {
-    chosen = index.manifests[0];
-  } else if (index.manifests.length === 0) {
-    throw new InputError(`OCI layout ${dir} holds no images`);
-  } else {
-    const known = index.manifests.map((d) => refNames(d)[0] ?? d.digest);
-    throw new InputError(`OCI layout ${dir} holds ${index.manifests.length} images; name one with ${dir}:NAME (one of: ${known.join(', ')})`);
+  if (index.manifests.length === 0) throw new InputError(`OCI layout ${dir} holds no images`);
+  const all = index.manifests.map(describeEntry).join(', ');
+  if (opts.ref === undefined) {
+    if (index.manifests.length > 1) throw new UsageError(`OCI layout ${dir} holds ${index.manifests.length} images; name one with ${dir}:NAME or ${dir}@sha256:… (one of: ${all})`);
+    return readDescriptor(store, index.manifests[0]!);
   }
-  return readDescriptor(store, chosen!);
+  const chosen = selectEntries(index.manifests, parseSelector(opts.ref));
+  if (chosen.length === 0) throw new InputError(`no image ${JSON.stringify(opts.ref)} in ${dir}; it has: ${all}`);
+  if (chosen.length > 1) {
+    throw new UsageError(`${JSON.stringify(opts.ref)} names ${chosen.length} images in ${dir}: ${chosen.map(describeEntry).join(', ')}; name one with ${dir}:NAME (its full name) or ${dir}@sha256:…`);
+  }
+  return readDescriptor(store, chosen[0]!);
 }
 
 /** Reads one artifact from a layout directory (see readLayoutStore). */

@@ -1,7 +1,7 @@
 /**
  * One way to name anything goscratch can read: an OCI layout directory, an archive
  * tarball, a registry reference, or a plain binary. The kind is detected, or forced
- * with a prefix: `oci:DIR[:NAME]`, `archive:FILE`, `docker://REF`, `file:PATH`.
+ * with a prefix: `oci:DIR[:NAME][@DIGEST]`, `archive:FILE`, `docker://REF`, `file:PATH`.
  */
 import { open, stat } from 'node:fs/promises';
 import type { Platform } from '../oci/types.js';
@@ -33,11 +33,19 @@ async function head(path: string, n: number): Promise<Buffer> {
   }
 }
 
-/** A layout given as DIR or DIR:NAME (the name after the last colon, when DIR exists). */
+/**
+ * A layout given as DIR, DIR:NAME, DIR@DIGEST or DIR:NAME@DIGEST, where NAME may hold
+ * colons itself (`out:cron:v1.2`, `out:localhost:5000/app:1`): DIR is the longest
+ * prefix, ending before a `:` or `@`, that is a layout directory.
+ */
 async function splitLayoutSpec(spec: string): Promise<{ dir: string; ref?: string } | undefined> {
   if (await isLayoutDir(spec)) return { dir: spec };
-  const i = spec.lastIndexOf(':');
-  if (i > 0 && (await isLayoutDir(spec.slice(0, i)))) return { dir: spec.slice(0, i), ref: spec.slice(i + 1) };
+  for (let i = spec.length - 1; i > 0; i--) {
+    const c = spec[i];
+    if ((c === ':' || c === '@') && (await isLayoutDir(spec.slice(0, i)))) {
+      return { dir: spec.slice(0, i), ref: c === '@' ? spec.slice(i) : spec.slice(i + 1) };
+    }
+  }
   return undefined;
 }
 

@@ -16,7 +16,7 @@ import { UsageError } from '../util/errors.js';
 import type { ImageResolver, ResolvedImage } from './resolve.js';
 
 export interface PublishOptions {
-  /** Repository prefix, e.g. registry.example.com/team; else $GOSCRATCH_REPO, else the module's `repo` setting. */
+  /** Repository prefix, e.g. registry.example.com/team; else the build settings' (GOSCRATCH_REPO, else the module's `repo`). */
   repo?: string;
   /** Comma-separated platforms (default: goscratch.yaml, else this machine). */
   platform?: string;
@@ -39,12 +39,13 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
   // Two packages with one binary name (cmd/a/server, cmd/b/server) must not share a repository.
   const names = new Map<string, string>();
   const flags = { ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.allowExec ? { allowExec: true } : {}) };
-  const hooks = opts.onStep ? { onStep: opts.onStep } : {};
+  // The registry options reach a registry base image too (--insecure-registry, credentials).
+  const hooks: BuildHooks = { ...(opts.onStep ? { onStep: opts.onStep } : {}), ...(opts.registry ? { registry: opts.registry } : {}) };
   const prepared = new Map<string, Promise<BuildResult | undefined>>();
 
   const resolver: ImageResolver = async (pkg): Promise<ResolvedImage> => {
     const settings = await resolveSettings(pkg, flags);
-    const repo = (opts.repo ?? process.env.GOSCRATCH_REPO ?? settings.repo)?.replace(/\/+$/, '');
+    const repo = (opts.repo ?? settings.repo)?.replace(/\/+$/, '');
     if (!repo) throw new UsageError('no repository to push to: pass --push-to REPO (e.g. registry.example.com/team) or set GOSCRATCH_REPO');
     const result = (await prepared.get(pkg)) ?? (await buildArtifact(settings, hooks));
     const importPath = result.package.ImportPath;

@@ -29,14 +29,44 @@ export function parsePlatform(s: string): Platform {
   return normalizePlatform(p);
 }
 
-/** Fills the default variants the way containerd does (arm -> v7, arm64 -> none). */
+/** Fills the default variants the way containerd does (arm -> v7, arm64 -> none, amd64/v1 -> none). */
 export function normalizePlatform(p: Platform): Platform {
   const out: Platform = { architecture: p.architecture, os: p.os };
   let variant = p.variant;
   if (p.architecture === 'arm' && !variant) variant = 'v7';
   if (p.architecture === 'arm64' && variant === 'v8') variant = undefined;
+  if (p.architecture === 'amd64' && variant === 'v1') variant = undefined;
   if (variant) out.variant = variant;
   return out;
+}
+
+/**
+ * The platforms of one build, `linux/amd64,linux/arm64`: each parsed, none twice, and
+ * never an index that engines cannot use on amd64. Docker 20.10, containerd 1.6/1.7,
+ * podman 4 and skopeo 1.9 select on an amd64 host only an index entry `linux/amd64`
+ * without a variant (containerd 2.x and newer containers/image also take v2-v4 on
+ * CPUs that have them), so an index whose amd64 images are all v2+ fails there with
+ * "no matching manifest". A variant alone is fine: one platform makes one image, no index.
+ */
+export function parsePlatforms(list: string): Platform[] {
+  const platforms = list.split(',').filter((s) => s.trim() !== '').map(parsePlatform);
+  const seen = new Set<string>();
+  for (const p of platforms) {
+    const k = formatPlatform(p);
+    if (seen.has(k)) throw new UsageError(`platform ${k} is listed twice in ${JSON.stringify(list)}`);
+    seen.add(k);
+  }
+  const amd64 = platforms.filter((p) => p.architecture === 'amd64');
+  if (platforms.length > 1 && amd64.length > 0 && amd64.every((p) => p.variant)) {
+    const v = amd64.map(formatPlatform).join(', ');
+    throw new UsageError(
+      `--platform ${list} would write an index whose only amd64 image is ${v}: docker 20.10, containerd 1.6/1.7 (ctr, Kubernetes), podman 4 and skopeo 1.9 ` +
+        'select on amd64 hosts only linux/amd64 without a variant and fail with "no matching manifest for linux/amd64". ' +
+        `Add the baseline image (--platform linux/amd64,${amd64[0] ? formatPlatform(amd64[0]) : 'linux/amd64/v3'},...): engines that know GOAMD64 levels pick the variant where the CPU has it, the others the baseline. ` +
+        'Or build the variant alone, which writes a single image every engine runs.',
+    );
+  }
+  return platforms;
 }
 
 export function formatPlatform(p: Platform): string {

@@ -125,11 +125,11 @@ export function toReference(ref: string | Reference): Reference {
 /**
  * Where `build --push REF` goes. A REF that names its registry (`host.tld/…`,
  * `host:port/…`, `localhost/…`) is used as it is; a short one (`app:v1`) is put under
- * the default repository, `$GOSCRATCH_REPO` (like ko's KO_DOCKER_REPO) or the
- * config's `repo`, when one is set, and read as docker would otherwise.
+ * the default repository `repo` (the build settings' `$GOSCRATCH_REPO` or config
+ * `repo`, like ko's KO_DOCKER_REPO), when there is one, and read as docker would otherwise.
  */
-export function resolvePushReference(arg: string, opts: { repo?: string; env?: NodeJS.ProcessEnv } = {}): Reference {
-  const repo = (opts.repo ?? (opts.env ?? process.env).GOSCRATCH_REPO)?.trim().replace(/\/+$/, '');
+export function resolvePushReference(arg: string, defaultRepo?: string): Reference {
+  const repo = defaultRepo?.trim().replace(/\/+$/, '');
   const first = arg.split('/')[0] ?? '';
   const namesRegistry = arg.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   return parseReference(repo && !namesRegistry ? `${repo}/${arg}` : arg);

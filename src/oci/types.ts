@@ -21,7 +21,8 @@ export interface Descriptor {
 
 export interface Manifest {
   schemaVersion: 2;
-  mediaType: string;
+  /** Optional in the spec (umoci leaves it out): the model's Image.mediaType is the one to read. */
+  mediaType?: string;
   artifactType?: string;
   config: Descriptor;
   layers: Descriptor[];
@@ -31,7 +32,8 @@ export interface Manifest {
 
 export interface Index {
   schemaVersion: 2;
-  mediaType: string;
+  /** Optional in the spec: the model's ImageIndex.mediaType is the one to read. */
+  mediaType?: string;
   artifactType?: string;
   manifests: Descriptor[];
   subject?: Descriptor;

@@ -18,7 +18,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GoscratchError, InputError, UsageError } from './errors.js';
+import { GoscratchError, InputError, UsageError, type ErrorDetails } from './errors.js';
 
 const cleanups = new Set<string>();
 let hooked = false;
@@ -282,39 +282,82 @@ export async function writeFileAtomic(target: string, data: Buffer | string, mod
   });
 }
 
+/** How a read of a local file fails: InputError for goscratch's own or a project's files, UsageError for a path the user named. */
+type ReadError = new (message: string, details?: ErrorDetails) => GoscratchError;
+
+export interface ReadOptions {
+  /** Refuse a symlink (O_NOFOLLOW), so one cannot stand in for a file goscratch owns (a layout's blobs). */
+  noFollow?: boolean;
+  /** The error type (default InputError). */
+  as?: ReadError;
+}
+
 /**
  * Opens a file for reading that must be a regular file: O_NONBLOCK so a FIFO cannot
- * hang the open (and with it the process, even on SIGTERM), O_NOFOLLOW (`noFollow`)
- * so a symlink cannot stand in for a file goscratch owns (a layout's blobs).
+ * hang the open (and with it the process, even on SIGTERM). `what` names it in errors.
  */
-export async function openRegular(path: string, what: string, o: { noFollow?: boolean } = {}): Promise<{ fh: FileHandle; size: number }> {
+export async function openRegular(path: string, what: string, o: ReadOptions = {}): Promise<{ fh: FileHandle; size: number }> {
+  const Err = o.as ?? InputError;
   const flags = constants.O_RDONLY | constants.O_NONBLOCK | (o.noFollow ? constants.O_NOFOLLOW : 0);
   let fh: FileHandle;
   try {
     fh = await openFile(path, flags);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new InputError(`${what} is a symbolic link, not a regular file: goscratch reads only its own files there`, { input: path });
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`${what} is missing (${path})`, { input: path });
+    if (code === 'ELOOP') throw new Err(`${what} is a symbolic link, not a regular file: goscratch reads only its own files there`, { input: path });
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new Err(`${what} does not exist${what.includes(path) ? '' : ` (${path})`}`, { input: path, cause: e });
     throw fsError(e, path, 'read');
   }
   const st = await fh.stat();
   if (!st.isFile()) {
     await fh.close();
-    throw new InputError(`${what} is ${fileKind(st)}, not a regular file`, { input: path });
+    throw new Err(`${what} is ${fileKind(st)}, not a regular file`, { input: path });
   }
   return { fh, size: st.size };
 }
 
-/** Reads a whole small file of at most `max` bytes (refused by its size, before reading). */
-export async function readBounded(path: string, max: number, what: string, o: { noFollow?: boolean } = {}): Promise<Buffer> {
-  const { fh, size } = await openRegular(path, what, o);
+const CHUNK = 64 * 1024;
+
+/**
+ * A whole file of at most `max` bytes: a regular file only, refused by its size before
+ * reading, and read to its end within the bound (a /proc file says 0 bytes; a file may
+ * grow). Undefined when `optional` and nothing is there.
+ */
+export async function readBounded(path: string, max: number, what: string, o?: ReadOptions): Promise<Buffer>;
+export async function readBounded(path: string, max: number, what: string, o: ReadOptions & { optional: boolean }): Promise<Buffer | undefined>;
+export async function readBounded(path: string, max: number, what: string, o: ReadOptions & { optional?: boolean } = {}): Promise<Buffer | undefined> {
+  const Err = o.as ?? InputError;
+  let opened;
   try {
-    if (size > max) throw new InputError(`${what} is ${size} bytes, more than the ${max} goscratch reads`, { input: path });
-    return await readExactly(fh, 0, size, what);
+    opened = await openRegular(path, what, o);
+  } catch (e) {
+    if (o.optional && ((e as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT')) return undefined;
+    throw e;
+  }
+  const { fh, size } = opened;
+  const tooBig = (): GoscratchError => new Err(`${what} is larger than ${formatBytes(max)}, more than goscratch reads from it`, { input: path });
+  try {
+    if (size > max) throw tooBig();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > max) throw tooBig();
+      chunks.push(buf.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
   } finally {
     await fh.close();
   }
+}
+
+/** 1048576 -> "1 MiB", 1536 -> "1536 bytes". */
+function formatBytes(n: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) if (n >= size && n % size === 0) return `${n / size} ${unit}`;
+  return `${n} bytes`;
 }
 
 /** Reads `size` bytes at `position`; a file that ends first is truncated. */

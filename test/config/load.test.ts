@@ -92,7 +92,7 @@ describe('reading goscratch.yaml', () => {
     const zero = join(dir, 'zero');
     await mkdir(zero);
     await symlink('/dev/zero', join(zero, 'goscratch.yaml'));
-    await assert.rejects(loadConfig(zero), (e: unknown) => e instanceof UsageError && /goscratch\.yaml is a device: give a regular file/.test(e.message));
+    await assert.rejects(loadConfig(zero), (e: unknown) => e instanceof UsageError && /goscratch\.yaml is a character device, not a regular file/.test(e.message));
 
     const fifo = join(dir, 'fifo');
     await mkdir(fifo);
@@ -108,6 +108,6 @@ describe('reading goscratch.yaml', () => {
     assert.ok(process.memoryUsage().rss - rss < 64 << 20, 'read no more than the bound');
 
     assert.deepEqual(await loadConfig(join(dir, 'absent')), { config: {} });
-    await assert.rejects(loadLintConfig(join(dir, 'absent', 'goscratch.yaml'), true), /cannot read config file .*no such file/);
+    await assert.rejects(loadLintConfig(join(dir, 'absent', 'goscratch.yaml'), true), /config file .*goscratch\.yaml does not exist$/);
   });
 });

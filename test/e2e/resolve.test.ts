@@ -12,6 +12,7 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { goscratch } from '../helpers/run.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
 import { needTools, toolPath } from '../helpers/tools.js';
+import { assertValidKubernetes } from '../k8s/schema.js';
 
 const MANIFESTS = `# Deployment and its nightly job.
 apiVersion: apps/v1
@@ -19,7 +20,9 @@ kind: Deployment
 metadata:
   name: hello # the service
 spec:
+  selector: {matchLabels: {app: hello}}
   template:
+    metadata: {labels: {app: hello}}
     spec:
       containers:
       - name: hello
@@ -89,6 +92,7 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
         '          limits: {cpu: 500m, memory: 256Mi}\n        env:\n        - name: GOMAXPROCS\n          valueFrom:\n            resourceFieldRef:\n              resource: limits.cpu\n        - name: GOMEMLIMIT\n          value: "230MiB"\n',
       );
     assert.equal(r.stdout, expected);
+    await assertValidKubernetes(r.stdout, 'resolve output');
     await manifestDigestOk(hello);
     await manifestDigestOk(migrate);
     assert.match(r.stderr, /goscratch:\/\/\.\/cmd\/hello -> /);
@@ -102,6 +106,7 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
       { package: './cmd/hello', ref: hello },
       { package: 'example.com/app/cmd/migrate', ref: migrate },
     ]);
+    await assertValidKubernetes(out.yaml, 'resolve --json yaml');
     assert.equal(out.yaml, MANIFESTS.replace('goscratch://./cmd/hello', hello).replace('goscratch://example.com/app/cmd/migrate', migrate));
   });
 
@@ -111,7 +116,7 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
     const r = await goscratch(['resolve', '-f', bad, '--push-to', `${reg.host}/team`], { cwd: mod });
     assert.notEqual(r.code, 0);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`${bad.replace(/[.\\/]/g, '\\$&')}: document 3, line 32: goscratch://\\./cmd/nope: `));
+    assert.match(r.stderr, new RegExp(`${bad.replace(/[.\\/]/g, '\\$&')}: document 3, line 34: goscratch://\\./cmd/nope: `));
   });
 
   test('-f DIR reads its .yaml/.yml/.json files in name order, -R also subdirectories', async () => {
@@ -139,6 +144,7 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
     const piped = await readFile(join(dir, 'kubectl.stdin'), 'utf8');
     assert.match(piped, REF(reg.host, 'hello'));
     assert.match(piped, /name: GOMEMLIMIT\n {10}value: "230MiB"/);
+    await assertValidKubernetes(piped, 'what apply gave kubectl');
     assert.match(r.stdout, /^deployment\.apps\/hello configured$/m);
 
     // --json: stdout is goscratch's summary alone; kubectl's own lines move to stderr.

@@ -201,6 +201,8 @@ test('builds entries: their settings add to build:, their ldflags are checked li
   await assert.rejects(resolveSettings(smuggled, {}, { V: '1 -extld=/tmp/x.sh' }), /build\.ldflags\.0 .*\{\{\.Env\.V\}\} is "1 -extld=\/tmp\/x\.sh", which holds a space/);
   assert.deepEqual((await resolveSettings(smuggled, { ldflags: ['-X main.w={{.Env.V}}'] }, { V: '1.4' })).ldflags, ['-X main.v=1.4', '-X main.w=1.4']);
   await assert.rejects(resolveSettings(project('builds:\n  - {main: ./cmd/...}\n'), {}, {}), /builds\.0\.main: names one package/);
+  // The toolchain is the module's: build: chooses it, a builds entry cannot.
+  await assert.rejects(resolveSettings(project('builds:\n  - {main: ./cmd/a, toolchain: local}\n'), {}, {}), /builds\.0\.toolchain: unknown key/);
   await assert.rejects(resolveSettings(project('builds:\n  - {main: ./cmd/a, name: Big}\n'), {}, {}), /builds\.0\.name: must be a lower-case image name/);
   if (!requireTool(t, 'git')) return;
   const dir = project('build:\n  ldflags: ["-X main.version={{.Git.Tag}}", "-X main.commit={{.Git.ShortCommit}}"]\n');
@@ -266,4 +268,28 @@ test('image.files entries take an owner and a mode; --file copies from anywhere 
   ]);
   assert.equal(s.files[4]!.src, join(process.cwd(), 'a:b'), 'the last ":/" divides SRC from DST');
   await assert.rejects(resolveSettings(project('image:\n  files: [{src: a, dst: /a, owner: nobody}]\n'), {}, {}), /must be "root", "user" \(the image user\) or numeric UID\[:GID\]/);
+});
+
+test('base: --base over goscratch.yaml (made absolute in the project); scratch is no base; --platform all needs a base', async () => {
+  const dir = project('base: ./base-layout\n');
+  mkdirSync(join(dir, 'base-layout'));
+  writeFileSync(join(dir, 'base-layout', 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  const fromFile = await resolveSettings(dir, { platform: 'all' }, {});
+  assert.equal(fromFile.base, `oci:${join(dir, 'base-layout')}`);
+  assert.deepEqual([fromFile.allPlatforms, fromFile.platforms], [true, []]);
+  assert.equal((await resolveSettings(dir, { base: 'registry.example.com/base:1' }, {})).base, 'registry.example.com/base:1');
+  const scratch = await resolveSettings(dir, { base: 'scratch' }, {});
+  assert.equal(scratch.base, undefined);
+  assert.equal(scratch.allPlatforms, false);
+  await assert.rejects(resolveSettings(dir, { base: 'scratch', platform: 'all' }, {}), (e: unknown) => e instanceof UsageError && /scratch has none/.test(e.message));
+  await assert.rejects(resolveSettings(project(), {}, { GOSCRATCH_PLATFORM: 'all' }), /--platform all builds every platform of the base image/);
+});
+
+test('toolchain: GOSCRATCH_TOOLCHAIN over build.toolchain; the download base only from the environment', async () => {
+  const dir = project('build:\n  toolchain: local\n');
+  assert.deepEqual((await resolveSettings(dir, {}, {})).toolchain, { mode: 'local', setBy: 'build.toolchain: local (goscratch.yaml)', url: 'https://go.dev/dl/' });
+  assert.equal((await resolveSettings(dir, {}, { GOSCRATCH_TOOLCHAIN: 'auto' })).toolchain.mode, 'auto');
+  assert.equal((await resolveSettings(project(), {}, { GOSCRATCH_TOOLCHAIN_URL: 'http://127.0.0.1:9/go' })).toolchain.url, 'http://127.0.0.1:9/go/');
+  await assert.rejects(resolveSettings(project('build:\n  toolchain: go1.22\n'), {}, {}), /build\.toolchain/);
+  await assert.rejects(resolveSettings(project(), {}, { GOSCRATCH_TOOLCHAIN_URL: 'http://mirror.example/' }), (e: unknown) => e instanceof UsageError && /over https only/.test(e.message));
 });

@@ -40,3 +40,9 @@ test('go list and go build never run a -toolexec given as the package', async (t
   // The same module builds, so the refusals above are about the package path alone.
   assert.equal((await listPackages(go, mod, ['.']))[0]?.Name, 'main');
 });
+
+test('the tags of GOFLAGS are kept beside goscratch\'s own, since a command-line -tags replaces them', () => {
+  const args = compileArgs({ go: 'go', dir: '/m', packages: ['.'], platform, tags: ['timetzdata'] }, '/out', { GOFLAGS: '-mod=mod -tags=red,blue' });
+  assert.ok(args.includes('-tags=red,blue,timetzdata'), args.join(' '));
+  assert.ok(!compileArgs({ go: 'go', dir: '/m', packages: ['.'], platform }, '/out', {}).some((a) => a.startsWith('-tags')));
+});

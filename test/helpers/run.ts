@@ -12,11 +12,12 @@ const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 
 /** Starts `goscratch args` (cwd: the repository root unless given), e.g. to interrupt it mid-run. */
-export function startGoscratch(args: readonly string[], opts: ExecOptions = {}): Running {
-  return start(process.execPath, ['--import', TSX, CLI, ...args], { cwd: REPO_ROOT, timeoutMs: 180_000, ...opts });
+export function startGoscratch(args: readonly string[], opts: ExecOptions & { node?: string } = {}): Running {
+  const { node, ...rest } = opts;
+  return start(node ?? process.execPath, ['--import', TSX, CLI, ...args], { cwd: REPO_ROOT, timeoutMs: 180_000, ...rest });
 }
 
-/** Runs `goscratch args` and waits for it; never throws on exit codes. */
-export function goscratch(args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+/** Runs `goscratch args` (under another Node binary with `node`) and waits for it; never throws on exit codes. */
+export function goscratch(args: readonly string[], opts: ExecOptions & { node?: string } = {}): Promise<ExecResult> {
   return startGoscratch(args, opts).done;
 }

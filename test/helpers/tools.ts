@@ -8,11 +8,14 @@ import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 
-/** Tools whose path is fixed (the Debian docker client, not a wrapper earlier on PATH). */
-const FIXED: Record<string, string> = { docker: '/usr/bin/docker' };
+/**
+ * Tools whose path is fixed: the Debian docker client, not a wrapper earlier on PATH;
+ * crane as scripts/build-crane.sh builds it from Debian's go-containerregistry 0.14.
+ */
+const FIXED: Record<string, string> = { docker: '/usr/bin/docker', crane: '/usr/local/bin/crane' };
 
 /** Tools the helpers drive as root (rootful runtimes, umoci unpack without --rootless). */
-const NEEDS_ROOT = new Set(['runc', 'umoci', 'podman', 'buildah', 'dockerd', 'docker']);
+const NEEDS_ROOT = new Set(['runc', 'umoci', 'podman', 'buildah', 'dockerd', 'docker', 'containerd', 'ctr']);
 
 const inCi = (): boolean => process.env.CI === 'true';
 
@@ -62,7 +65,11 @@ export function requireTool(t: TestContext, ...names: string[]): boolean {
  * Gives `{ skip: reason }` when a tool is missing; under CI=true it throws, failing the file.
  */
 export function needTools(...names: string[]): { skip?: string } {
-  const reason = missingTools(names);
+  return needAll(missingTools(names));
+}
+
+/** needTools for any other missing prerequisite: `reason` undefined means everything is there. */
+export function needAll(reason: string | undefined): { skip?: string } {
   if (!reason) return {};
   if (inCi()) throw new Error(`${reason}; CI=true, so a missing tool is a failure`);
   return { skip: reason };

@@ -106,5 +106,5 @@ test('readGoMod reads only a small regular file: a FIFO named go.mod neither han
   await assert.rejects(readGoMod(root), (e: unknown) => e instanceof InputError && /not a regular file/.test(e.message));
   await rm(join(root, 'go.mod'));
   await writeFile(join(root, 'go.mod'), 'module m\n' + '//'.repeat(1 << 20));
-  await assert.rejects(readGoMod(root), /more than the 1048576 init reads/);
+  await assert.rejects(readGoMod(root), /larger than 1 MiB, more than goscratch reads/);
 });

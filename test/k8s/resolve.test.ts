@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import type { BuildInfo } from '../../src/binary/buildinfo.js';
 import { joinDocuments, resolveManifests, type ImageResolver } from '../../src/k8s/resolve.js';
 import { BuildError, GoscratchError, UsageError } from '../../src/util/errors.js';
+import { assertValidKubernetes } from './schema.js';
 
 const fixture = (name: string): Promise<string> => readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const HELLO = '127.0.0.1:5000/hello@sha256:' + '1'.repeat(64);
@@ -203,4 +204,14 @@ test('a memory limit past any machine is refused rather than baked into a GOMEML
     resolveManifests([{ name: 'm.yaml', text: 'kind: Pod\nspec:\n  containers:\n  - name: x\n    image: goscratch://./cmd/hello\n    resources: {limits: {memory: 10Ei}}\n' }], { resolveImage: fakeResolver() }),
     (e: unknown) => e instanceof UsageError && /^m\.yaml: document 1, line 4: resources\.limits\.memory: .*more than 1Pi/.test(e.message),
   );
+});
+
+test('resolved manifests are valid Kubernetes objects (schemas of kubernetes-models, offline)', async () => {
+  for (const runtimeEnv of [true, false]) {
+    const r = await resolveManifests([{ name: 'app.yaml', text: await fixture('app.yaml') }], { resolveImage: fakeResolver(), runtimeEnv });
+    await assertValidKubernetes(r.files[0]!.text, `app.yaml resolved${runtimeEnv ? '' : ' without runtime env'}`);
+  }
+  // The check can fail: an env value must be a string.
+  const broken = (await fixture('app.resolved.yaml')).replace('value: "3"', 'value: 3');
+  await assert.rejects(assertValidKubernetes(broken, 'broken'), /value must be string/);
 });

@@ -125,11 +125,11 @@ describe('docker credentials', () => {
   it('refuses a config.json it cannot keep intact, and leaves it as it was', async (t) => {
     const cases: [string, (path: string) => Promise<void>, RegExp][] = [
       ['a dangling link', (p) => symlink(join(dir, 'no-such-file.json'), p), /is a symbolic link to a file that does not exist/],
-      ['a directory', (p) => mkdir(p), /is not a regular file/],
+      ['a directory', (p) => mkdir(p), /not a regular file/],
       ['a JSON array', (p) => writeFile(p, '[1, 2]'), /does not hold a JSON object/],
       ['auths that are not an object', (p) => writeFile(p, '{"auths": ["x"], "keep": 1}'), /"auths" is not an object/],
     ];
-    if (requireTool(t, 'mkfifo')) cases.push(['a FIFO (which would never end)', (p) => execOk('mkfifo', [p]).then(() => undefined), /is not a regular file/]);
+    if (requireTool(t, 'mkfifo')) cases.push(['a FIFO (which would never end)', (p) => execOk('mkfifo', [p]).then(() => undefined), /not a regular file/]);
     for (const [what, make, message] of cases) {
       const e = env();
       await mkdir(e.DOCKER_CONFIG!, { recursive: true });

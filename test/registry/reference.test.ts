@@ -80,14 +80,14 @@ describe('parseReference', () => {
 
 describe('resolvePushReference', () => {
   it('uses a reference that names its registry as it is', () => {
-    assert.equal(resolvePushReference('ghcr.io/a/b:v1', { env: { GOSCRATCH_REPO: 'x.io/y' } }).toString(), 'ghcr.io/a/b:v1');
-    assert.equal(resolvePushReference('127.0.0.1:5000/b', { env: { GOSCRATCH_REPO: 'x.io/y' } }).toString(), '127.0.0.1:5000/b:latest');
+    assert.equal(resolvePushReference('ghcr.io/a/b:v1', 'x.io/y').toString(), 'ghcr.io/a/b:v1');
+    assert.equal(resolvePushReference('127.0.0.1:5000/b', 'x.io/y').toString(), '127.0.0.1:5000/b:latest');
   });
   it('puts a short reference under GOSCRATCH_REPO or the configured repo', () => {
-    assert.equal(resolvePushReference('hello', { env: { GOSCRATCH_REPO: 'registry.example.com/team/' } }).toString(), 'registry.example.com/team/hello:latest');
-    assert.equal(resolvePushReference('hello:1.0', { repo: 'localhost:5000/t', env: { GOSCRATCH_REPO: 'x.io/y' } }).toString(), 'localhost:5000/t/hello:1.0');
+    assert.equal(resolvePushReference('hello', 'registry.example.com/team/').toString(), 'registry.example.com/team/hello:latest');
+    assert.equal(resolvePushReference('hello:1.0', 'localhost:5000/t').toString(), 'localhost:5000/t/hello:1.0');
   });
   it('reads a short reference as docker does when no repository is set', () => {
-    assert.equal(resolvePushReference('team/app:v1', { env: {} }).toString(), 'docker.io/team/app:v1');
+    assert.equal(resolvePushReference('team/app:v1').toString(), 'docker.io/team/app:v1');
   });
 });

@@ -2,17 +2,20 @@
  * SBOMs for what `build` (and `resolve`) just built: one per platform image, from the
  * binary just compiled, written next to each file output (`hello.tar.spdx.json`, or
  * `hello.tar.linux-arm64.spdx.json` for several platforms) and attached to each pushed
- * image as an OCI referrer.
+ * image as an OCI referrer. With several platforms each SBOM is also attached to the
+ * index, which the tag and `resolve` point at, annotated with its platform; the
+ * index's referrers then list them all (no `.sbom` tag: there is one per platform).
  */
 import type { BuildResult } from '../../gobuild/pipeline.js';
-import { imageDescriptor } from '../../image/model.js';
+import { artifactDescriptor, imageDescriptor } from '../../image/model.js';
 import type { RegistryOptions } from '../../io/registry/session.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { writeFileAtomic } from '../../util/fs.js';
-import { attachSbom, binarySbomSubject, sbomFor, type SbomFormat } from './index.js';
+import { attachSbom, binarySbomSubject, SBOM_PLATFORM, sbomFor, type SbomFormat } from './index.js';
 
 export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: readonly string[]; pushedTo: readonly string[]; registry?: RegistryOptions }): Promise<string[]> {
   const written: string[] = [];
+  const index = result.artifact.kind === 'index' ? artifactDescriptor(result.artifact) : undefined;
   for (const x of result.platforms) {
     const subject = await binarySbomSubject(x.binary, { name: result.tags[0] ?? result.binaryPath, image: x.image, pathInImage: result.binaryPath });
     const text = sbomFor(subject, format);
@@ -23,8 +26,8 @@ export async function buildSboms(result: BuildResult, format: SbomFormat, o: { f
       written.push(path);
     }
     for (const ref of o.pushedTo) {
-      const r = await attachSbom(ref, imageDescriptor(x.image), text, format, o.registry);
-      written.push(r.ref);
+      written.push((await attachSbom(ref, imageDescriptor(x.image), text, format, o.registry)).ref);
+      if (index) written.push((await attachSbom(ref, index, text, format, o.registry, { annotations: { [SBOM_PLATFORM]: formatPlatform(x.platform) }, fallbackTag: false })).ref);
     }
   }
   return written;

@@ -24,12 +24,12 @@ function uuidFrom(hex: string): string {
 }
 
 export function cyclonedxDocument(m: SbomModel): Record<string, unknown> {
-  const components = [...(m.main ? [m.main] : []), ...m.deps];
+  const components = [...(m.main ? [m.main] : []), ...m.deps, ...m.files];
   const owner = m.main ?? m.root;
   const dependencies = [
-    ...(m.main ? [{ ref: ref(m.root), dependsOn: [ref(m.main)] }] : []),
-    { ref: ref(owner), dependsOn: m.deps.map(ref) },
-    ...m.deps.map((d) => ({ ref: ref(d), dependsOn: [] as string[] })),
+    ...(m.main ? [{ ref: ref(m.root), dependsOn: [m.main, ...m.files].map(ref) }] : []),
+    { ref: ref(owner), dependsOn: [...m.deps, ...(m.main ? [] : m.files)].map(ref) },
+    ...[...m.deps, ...m.files].map((d) => ({ ref: ref(d), dependsOn: [] as string[] })),
   ];
   return {
     $schema: 'http://cyclonedx.org/schema/bom-1.5.schema.json',

@@ -1,7 +1,7 @@
 /** SPDX 2.3 JSON from the SBOM model: packages with purls and SHA-256 checksums, and their relationships. */
 import type { SbomComponent, SbomModel } from './subject.js';
 
-const PURPOSE = { container: 'CONTAINER', application: 'APPLICATION', library: 'LIBRARY' } as const;
+const PURPOSE = { container: 'CONTAINER', application: 'APPLICATION', library: 'LIBRARY', file: 'FILE' } as const;
 
 function spdxId(c: SbomComponent): string {
   return `SPDXRef-${c.kind === 'container' ? 'Image' : 'Package'}-${c.key}-${c.name.replace(/[^A-Za-z0-9.-]+/g, '-')}`.slice(0, 200);
@@ -23,7 +23,7 @@ function pkg(c: SbomComponent): Record<string, unknown> {
 }
 
 export function spdxDocument(m: SbomModel): Record<string, unknown> {
-  const all = [m.root, ...(m.main ? [m.main] : []), ...m.deps];
+  const all = [m.root, ...(m.main ? [m.main] : []), ...m.deps, ...m.files];
   const rel = (a: SbomComponent | 'doc', type: string, b: SbomComponent) => ({
     spdxElementId: a === 'doc' ? 'SPDXRef-DOCUMENT' : spdxId(a),
     relationshipType: type,
@@ -34,6 +34,7 @@ export function spdxDocument(m: SbomModel): Record<string, unknown> {
     rel('doc', 'DESCRIBES', m.root),
     ...(m.main ? [rel(m.root, m.root.kind === 'container' ? 'CONTAINS' : 'DEPENDS_ON', m.main)] : []),
     ...m.deps.map((d) => rel(owner, 'DEPENDS_ON', d)),
+    ...m.files.map((f) => rel(m.root, 'CONTAINS', f)),
   ];
   return {
     spdxVersion: 'SPDX-2.3',

@@ -15,6 +15,8 @@ export interface SbomSubject {
   name: string;
   image?: { digest: string; platform: string; created?: string };
   binary?: { path: string; sha256?: string; go?: BuildInfo };
+  /** The CA bundle goscratch put into the image, from its labels. */
+  caBundle?: { source: string; date: string };
   /** Document time; defaults to the image's creation time, else the VCS time, else now. */
   created?: string;
   toolVersion?: string;
@@ -28,7 +30,7 @@ export interface SbomComponent {
   purl?: string;
   /** Hex SHA-256 (from a go.sum `h1:` hash or a digest). */
   sha256?: string;
-  kind: 'container' | 'application' | 'library';
+  kind: 'container' | 'application' | 'library' | 'file';
   comment?: string;
 }
 
@@ -43,6 +45,8 @@ export interface SbomModel {
   main?: SbomComponent;
   /** Dependencies and the standard library; the main module depends on each. */
   deps: SbomComponent[];
+  /** Files the image holds besides the binary (the CA bundle). */
+  files: SbomComponent[];
 }
 
 /** `h1:<base64 sha256>` (go.sum) -> hex, or undefined for other hash kinds. */
@@ -112,8 +116,11 @@ export function sbomModel(s: SbomSubject): SbomModel {
     const std = go.goVersion.replace(/^go/, '').split(/[ -]/)[0] ?? go.goVersion;
     deps.push({ key: 'stdlib', name: 'stdlib', version: go.goVersion, kind: 'library', purl: goPurl('stdlib', std), comment: 'the Go standard library and runtime, at the toolchain version' });
   }
-  const fingerprint = createHash('sha256').update(JSON.stringify({ n: s.name, r: root, m: main, d: deps })).digest('hex');
-  return { name: s.name, created, toolVersion, fingerprint, root, ...(main ? { main } : {}), deps };
+  const files: SbomComponent[] = s.caBundle
+    ? [{ key: 'ca-bundle', name: 'ca-certificates', version: s.caBundle.date, kind: 'file', comment: `/etc/ssl/certs/ca-certificates.crt: ${s.caBundle.source}, frozen ${s.caBundle.date}` }]
+    : [];
+  const fingerprint = createHash('sha256').update(JSON.stringify({ n: s.name, r: root, m: main, d: deps, f: files })).digest('hex');
+  return { name: s.name, created, toolVersion, fingerprint, root, ...(main ? { main } : {}), deps, files };
 }
 
 /** SPDX and CycloneDX want UTC `YYYY-MM-DDThh:mm:ssZ`. */

@@ -4,12 +4,11 @@
  * have a shape that survives being written back, and written through a symlink to
  * the file it points at, with every key goscratch does not use kept.
  */
-import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath } from 'node:fs/promises';
+import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { GoscratchError, InputError, errorMessage } from '../../util/errors.js';
-import { writeFileAtomic } from '../../util/fs.js';
+import { InputError, errorMessage } from '../../util/errors.js';
+import { readBounded, writeFileAtomic } from '../../util/fs.js';
 
 export interface AuthEntry {
   auth?: string;
@@ -35,21 +34,7 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** The file's text: a regular file (through symlinks) of bounded size, never a FIFO or device that would hang or never end. */
 async function readConfigText(path: string): Promise<string | undefined> {
-  let fh;
-  try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new GoscratchError(`cannot read ${path}: ${errorMessage(e)}`);
-  }
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new InputError(`${path} is not a regular file: remove it or point DOCKER_CONFIG elsewhere`);
-    if (st.size > MAX_CONFIG_BYTES) throw new InputError(`${path} is ${st.size} bytes, more than a docker config holds (${MAX_CONFIG_BYTES}): fix or remove it`);
-    return await fh.readFile('utf8');
-  } finally {
-    await fh.close();
-  }
+  return (await readBounded(path, MAX_CONFIG_BYTES, `docker config ${path}`, { optional: true }))?.toString('utf8');
 }
 
 const OBJECT_KEYS = ['auths', 'credHelpers'] as const;

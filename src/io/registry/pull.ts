@@ -3,8 +3,14 @@
  * the layout's blobs/ (a bounded number at a time, each digest once, verified as it
  * arrives), then its configs, manifests and index.json are written. A new layout is
  * assembled in a temporary sibling and renamed into place only when complete.
+ *
+ * What a pull writes is OCI, as `skopeo copy … oci:` writes it: Docker schema 2
+ * manifests and lists are converted (image/convert.ts), since skopeo's oci:
+ * transport, podman and umoci refuse Docker media types in a layout. The source
+ * digest is recorded in the converted manifest; `preserveDigests` keeps the bytes.
  */
 import { stat } from 'node:fs/promises';
+import { toOci } from '../../image/convert.js';
 import { imagesOf, type Artifact, type Layer } from '../../image/model.js';
 import type { Reference } from '../../oci/reference.js';
 import type { Platform } from '../../oci/types.js';
@@ -20,12 +26,23 @@ export interface PullOptions extends RemoteOptions {
   jobs?: number;
   /** Names for the artifact in the layout's index.json. */
   tags?: readonly string[];
+  /** Keep the registry's bytes and digests, Docker media types too (skopeo's --preserve-digests). */
+  preserveDigests?: boolean;
 }
 
 /** What was pulled (the artifact itself lives on in the layout). */
 export interface PulledSummary {
+  /** The digest in the destination. */
   digest: string;
+  /** The digest in the registry (differs when Docker media types were converted). */
+  sourceDigest: string;
   platforms: Platform[];
+}
+
+/** The remote artifact as a pull writes it: converted to OCI unless `preserveDigests`. */
+export async function openForPull(ref: string | Reference, opts: PullOptions = {}): Promise<{ artifact: Artifact; sourceDigest: string }> {
+  const remote = await openRemote(ref, opts);
+  return { artifact: opts.preserveDigests ? remote : toOci(remote), sourceDigest: remote.digest };
 }
 
 function distinctLayers(a: Artifact): Layer[] {
@@ -35,7 +52,7 @@ function distinctLayers(a: Artifact): Layer[] {
 }
 
 export async function pullIntoLayout(ref: string | Reference, dest: string, opts: PullOptions = {}): Promise<PulledSummary> {
-  const a = await openRemote(ref, opts);
+  const { artifact: a, sourceDigest } = await openForPull(ref, opts);
   const existing = await stat(dest).then(() => true, () => false);
   if (existing && !(await isLayoutDir(dest))) throw new InputError(`${dest} exists and is not an OCI layout; remove it or choose another path`);
   // Blobs added to an existing layout are verified and content-addressed: a failed pull leaves nothing wrong behind.
@@ -50,5 +67,5 @@ export async function pullIntoLayout(ref: string | Reference, dest: string, opts
     if (!existing) await discardTemp(root);
     throw e;
   }
-  return { digest: a.digest, platforms: imagesOf(a).map((i) => i.platform) };
+  return { digest: a.digest, sourceDigest, platforms: imagesOf(a).map((i) => i.platform) };
 }

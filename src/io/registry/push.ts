@@ -1,7 +1,8 @@
 /**
  * Pushing an artifact: every blob first (deduplicated, a bounded number at a time),
  * then image manifests by digest, then the top-level manifest under each tag last,
- * so a push that fails half-way never moves a tag.
+ * so a push that fails half-way never moves a tag. Uncompressed layers (a `docker
+ * save` archive's) are gzipped first, deterministically, unless digests are preserved.
  */
 import { Readable } from 'node:stream';
 import { MediaType } from '../../oci/mediatypes.js';
@@ -10,6 +11,7 @@ import { digestHex, sha256 } from '../../oci/digest.js';
 import { toReference, type Reference } from '../../oci/reference.js';
 import type { Descriptor, Index, Manifest } from '../../oci/types.js';
 import { artifactBlobs, rawManifestOf, type Artifact, type Layer } from '../../image/model.js';
+import { gzipLayers } from '../../image/convert.js';
 import { GoscratchError } from '../../util/errors.js';
 import { RegistrySession, type RegistryOptions } from './session.js';
 import { Repository } from './repository.js';
@@ -24,6 +26,8 @@ export interface PushOptions extends RegistryOptions, Pick<UploadOptions, 'chunk
   /** Blobs uploaded at once (default 4). */
   jobs?: number;
   onProgress?: (p: BlobProgress) => void;
+  /** Push uncompressed layers as they are instead of gzipping them (skopeo's --preserve-digests). */
+  preserveDigests?: boolean;
 }
 
 export interface PushResult {
@@ -50,8 +54,10 @@ async function putManifest(repo: Repository, reference: string, bytes: Buffer, m
   return withRetry(`pushing manifest ${reference} to ${repo.fullName}`, repo.session, () => repo.putManifest(reference, bytes, mediaType));
 }
 
-export async function pushArtifact(ref: string | Reference, artifact: Artifact, opts: PushOptions = {}): Promise<PushResult> {
+export async function pushArtifact(ref: string | Reference, input: Artifact, opts: PushOptions = {}): Promise<PushResult> {
   const target = toReference(ref);
+  // Registries and their clients expect compressed layers (crane cannot read others back), as `docker save` tars are not.
+  const artifact = opts.preserveDigests ? input : await gzipLayers(input);
   const digest = artifact.digest;
   if (target.digest && target.digest !== digest) {
     throw new GoscratchError(`cannot push to ${target.toString()}: the image's digest is ${digest}; drop the @digest part or use a tag`);
@@ -75,10 +81,9 @@ export async function pushArtifact(ref: string | Reference, artifact: Artifact, 
 
   // Image manifests of an index go up by digest before the index that lists them.
   for (const b of artifactBlobs(artifact)) if (b.kind === 'manifest' && artifact.kind === 'index') await putManifest(repo, b.digest, b.bytes, b.mediaType);
-  const mediaType = artifact.kind === 'index' ? artifact.index.mediaType : artifact.manifest.mediaType;
   const bytes = rawManifestOf(artifact);
-  if (tags.length === 0) await putManifest(repo, digest, bytes, mediaType);
-  for (const t of tags) await putManifest(repo, t, bytes, mediaType);
+  if (tags.length === 0) await putManifest(repo, digest, bytes, artifact.mediaType);
+  for (const t of tags) await putManifest(repo, t, bytes, artifact.mediaType);
   return { ref: `${target.name}@${digest}`, digest, tagged: tags.map((t) => `${target.name}:${t}`), blobs: outcomes };
 }
 
@@ -88,9 +93,16 @@ export interface ReferrerOptions extends RegistryOptions {
   artifactType: string;
   blobs: { mediaType: string; data: Buffer; annotations?: Record<string, string> }[];
   annotations?: Record<string, string>;
-  /** Tag used when the registry has no referrers API (default `sha256-<hex>.sbom`). */
-  fallbackTag?: string;
+  /**
+   * Tag for the referrer itself when the registry has no referrers API, besides the
+   * OCI 1.1 `sha256-<hex>` index: by default `sha256-<hex>.sbom` for an SBOM (cosign's
+   * convention), none for other artifact types; `false` for none.
+   */
+  fallbackTag?: string | false;
 }
+
+/** SBOM artifact types, whose referrers get cosign's `.sbom` tag. */
+const SBOM_TYPES: ReadonlySet<string> = new Set([MediaType.spdx, MediaType.cyclonedx]);
 
 export interface ReferrerResult {
   ref: string;
@@ -106,7 +118,7 @@ const EMPTY_JSON = Buffer.from('{}');
 /**
  * Pushes an artifact manifest with a `subject` (e.g. an SBOM attached to an image).
  * Registries without the referrers API get the OCI 1.1 fallback (the `sha256-<hex>`
- * index of referrers) and a `sha256-<hex>.sbom` tag on the manifest itself.
+ * index of referrers) and, for an SBOM, a `sha256-<hex>.sbom` tag on the manifest itself.
  */
 export async function pushReferrer(ref: string | Reference, opts: ReferrerOptions): Promise<ReferrerResult> {
   const target = toReference(ref);
@@ -129,8 +141,8 @@ export async function pushReferrer(ref: string | Reference, opts: ReferrerOption
   if (subject) return result;
 
   const hex = digestHex(opts.subject.digest);
-  const fallbackTag = opts.fallbackTag ?? `sha256-${hex}.sbom`;
-  await putManifest(repo, fallbackTag, bytes, MediaType.ociManifest);
+  const fallbackTag = opts.fallbackTag ?? (SBOM_TYPES.has(opts.artifactType) ? `sha256-${hex}.sbom` : false);
+  if (fallbackTag) await putManifest(repo, fallbackTag, bytes, MediaType.ociManifest);
   // The OCI 1.1 referrers tag schema: an index at `sha256-<hex>` listing every referrer.
   const indexTag = `sha256-${hex}`;
   const existing = await withRetry(`reading ${indexTag} of ${repo.fullName}`, repo.session, async () => {
@@ -145,6 +157,6 @@ export async function pushReferrer(ref: string | Reference, opts: ReferrerOption
     index.manifests.push(d);
     await putManifest(repo, indexTag, canonicalJson(index), MediaType.ociIndex);
   }
-  result.tags = [fallbackTag, indexTag].map((t) => `${target.name}:${t}`);
+  result.tags = [...(fallbackTag ? [fallbackTag] : []), indexTag].map((t) => `${target.name}:${t}`);
   return result;
 }

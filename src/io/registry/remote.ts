@@ -69,7 +69,7 @@ class Reader {
     const config = parseJsonObject(rawConfig, `config ${manifest.config.digest} of ${this.repo.fullName}`) as { rootfs?: { diff_ids?: unknown } };
     const diffIds = Array.isArray(config.rootfs?.diff_ids) ? (config.rootfs.diff_ids as unknown[]) : [];
     const layers = manifest.layers.map((d, i) => this.layer(d, typeof diffIds[i] === 'string' ? diffIds[i] : ''));
-    return imageFromRaw(m.bytes, rawConfig, layers);
+    return imageFromRaw(m.bytes, rawConfig, layers, m.mediaType);
   }
 
   private config(d: Descriptor): Promise<Buffer> {
@@ -134,7 +134,7 @@ export async function openRemote(ref: string | Reference, opts: RemoteOptions = 
       const img = await reader.image(d);
       if (!images.includes(img)) images.push(img);
     }
-    return indexFromRaw(top.bytes, images);
+    return indexFromRaw(top.bytes, images, top.mediaType);
   }
   if (!isManifestMediaType(top.mediaType)) {
     throw new InputError(`${name} is a ${top.mediaType || 'manifest without a media type'}, not an image: goscratch pulls OCI and Docker schema 2 images and indexes`);
