@@ -16,8 +16,8 @@ test('the package entry exports the model, the transforms, the sinks and the typ
     let img: Image = appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), [{ layer, history: { created_by: 'library test' } }]);
     img = setContainerConfig(img, (c) => ({ ...c, User: '10001:10001' }));
     const out = join(dir, 'layout');
-    const [published] = await publishAll({ artifact: img, tags: ['lib:1'] }, [layoutSink(out)]);
-    assert.deepEqual(published, { type: 'oci-layout', path: out });
+    const [published] = await publishAll([{ name: 'lib', artifact: img, tags: ['lib:1'] }], [layoutSink(out)]);
+    assert.deepEqual(published, { type: 'oci-layout', path: out, image: 'lib' });
     const back = await readLayout(out, { ref: '1' });
     assert.equal(back.digest, img.digest);
     assert.throws(() => parsePlatform('windows/amd64'), UsageError);

@@ -1,12 +1,11 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { buildArtifact } from '../gobuild/pipeline.js';
+import { buildImages, type BuildResult } from '../gobuild/pipeline.js';
 import { resolveSettings, type BuildSettings } from '../gobuild/settings.js';
 import { attachSboms, checkSinks, publishAll } from '../publish/publish.js';
-import { archiveSink, engineSink, layoutSink, registrySink, tagsOf, type Sink } from '../publish/sinks.js';
+import { archiveSink, engineSink, layoutSink, registrySink, type Published, type Sink } from '../publish/sinks.js';
 import type { BlobProgress } from '../io/registry/upload.js';
 import type { TransferProgress } from './ui/transfer.js';
 import { formatPlatform } from '../oci/platform.js';
-import { imageName } from '../io/names.js';
 import { resolvePushReference } from '../oci/reference.js';
 import { parseCpus } from '../runtime/size.js';
 import { UsageError, errorMessage } from '../util/errors.js';
@@ -14,7 +13,6 @@ import { configureLog, log } from './ui/log.js';
 import type { Logger } from '../util/log.js';
 import { progress } from './ui/progress.js';
 import { collect, wholeNumber, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
-
 
 const cpusOption = (v: string): number => usage(() => parseCpus(v));
 
@@ -29,11 +27,11 @@ function usage<T>(fn: () => T): T {
 
 export function buildCommand(): CommandUnknownOpts {
   return new Command('build')
-    .description('Build a Go main package into a minimal, non-root FROM-scratch OCI image (no Docker daemon)')
-    .argument('[path]', 'directory of a main package, or a package pattern such as ./cmd/server', undefined)
+    .description('Build Go main packages into minimal, non-root FROM-scratch OCI images (no Docker daemon)')
+    .argument('[packages...]', 'main package directories or patterns such as ./cmd/server or ./cmd/... (one image each); default: the current directory when it is a main package, else goscratch.yaml\'s main')
     .option('--platform <list>', 'comma-separated platforms, e.g. linux/amd64,linux/arm64, or all (every platform of --base) (default: this machine; env GOSCRATCH_PLATFORM)')
     .option('--base <image>', 'base image under goscratch\'s layers: scratch (default), a registry reference, oci:DIR[:NAME] or an archive')
-    .option('-t, --tag <name>', 'image name and tag, e.g. hello:1.0 (repeatable; default <binary>:latest)', collect)
+    .option('-t, --tag <name>', 'image name and tag, e.g. hello:1.0 or registry.example.com/team/{{.Name}}:1.4 (repeatable; default <name>:latest)', collect)
     .option('--oci-layout <dir>', 'write the image into an OCI image layout directory')
     .option('--tarball <file>', 'write an archive that docker load, podman load and skopeo accept')
     .option('--user <name>', 'name of the non-root user in /etc/passwd (default appuser)')
@@ -44,15 +42,19 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--arg <arg>', 'default argument after the entrypoint, the image Cmd (repeatable)', collect)
     .option('-p, --port <port>', 'port to expose, e.g. 9292 or 9292/udp (repeatable)', collect)
     .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect)
-    .option('-w, --workdir <dir>', 'working directory (default /)')
+    .option('-w, --workdir <dir>', 'working directory (default /), owned by the user unless it is /')
+    .option('--dir <path[:mode]>', 'directory owned by the user, writable, e.g. /data or /data:0700 (repeatable)', collect)
+    .option('--volume <path>', 'declare a VOLUME, a directory owned by the user (repeatable)', collect)
+    .option('--file <src:dst>', 'copy a file or directory into the image, e.g. ./static:/srv/static (repeatable)', collect)
+    .option('--bundle <binary>', 'one image holding every binary built, with this one as the entrypoint')
     .option('-l, --label <KEY=VALUE>', 'image label (repeatable)', collect)
     .option('--annotation <KEY=VALUE>', 'manifest annotation (repeatable)', collect)
     .option('--ca-certs <source>', 'CA bundle: bundled (Node\'s Mozilla store), none, or a PEM file')
-    .option('--ldflags <flags>', 'extra go build -ldflags, added after -s -w (repeatable)', collect)
+    .option('--ldflags <flags>', 'extra go build -ldflags, added after -s -w; {{.Git.Tag}}, {{.Git.ShortCommit}}, {{.Env.NAME}} allowed (repeatable)', collect)
     .option('--build-tags <list>', 'comma-separated Go build tags')
     .option('--load [engine]', 'load the image into a running docker (default) or podman, or the engine at unix:///path.sock')
     .option('--allow-exec', 'let goscratch.yaml make go run other programs (-toolexec, CC, GOFLAGS=-toolexec=...): only for a project you trust')
-    .option('--push <ref>', 'push to a registry: host[:port]/repo[:tag]; a short name (app:v1) goes under $GOSCRATCH_REPO')
+    .option('--push <ref>', 'push to a registry: host[:port]/repo[:tag], several images each to REPO/<name>; a short name (app:v1) goes under $GOSCRATCH_REPO')
     .addOption(insecureRegistryOption())
     .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', jobsOption)
     .option('--cpus <n>', 'CPU limit the container runs under (0.5, 2 or 500m): bakes GOMAXPROCS=ceil(n)', cpusOption)
@@ -60,13 +62,13 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--memory-ratio <r>', 'share of --memory given to GOMEMLIMIT (default 0.9)', positiveNumber('--memory-ratio', 1))
     .addOption(new Option('--sbom <format>', 'SBOM written next to each output and attached when pushing (default spdx)').choices(['spdx', 'cyclonedx', 'none'] as const))
     .addOption(new Option('--json', 'print the result as JSON'))
-    .option('-q, --quiet', 'print only the digest')
-    .action(async (path, o) => {
+    .option('-q, --quiet', 'print only the digest (one line per image)')
+    .action(async (packages, o) => {
       configureLog({ quiet: Boolean(o.quiet || o.json) });
       if (!o.ociLayout && !o.tarball && !o.push && !o.load) {
         throw new UsageError('nothing to write: give --oci-layout DIR, --tarball FILE, --push REF and/or --load');
       }
-      const settings = await resolveSettings(path, {
+      const settings = await resolveSettings(packages, {
         ...(o.platform ? { platform: o.platform } : {}),
         ...(o.base ? { base: o.base } : {}),
         ...(o.tag ? { tag: o.tag } : {}),
@@ -79,6 +81,10 @@ export function buildCommand(): CommandUnknownOpts {
         ...(o.port ? { port: o.port } : {}),
         ...(o.env ? { env: o.env } : {}),
         ...(o.workdir ? { workdir: o.workdir } : {}),
+        ...(o.dir ? { dir: o.dir } : {}),
+        ...(o.volume ? { volume: o.volume } : {}),
+        ...(o.file ? { file: o.file } : {}),
+        ...(o.bundle ? { bundle: o.bundle } : {}),
         ...(o.label ? { label: o.label } : {}),
         ...(o.annotation ? { annotation: o.annotation } : {}),
         ...(o.caCerts ? { caCerts: o.caCerts } : {}),
@@ -92,7 +98,6 @@ export function buildCommand(): CommandUnknownOpts {
       // Everything that can be wrong with the outputs is found before compiling.
       const transfer = o.push ? (await import('./ui/transfer.js')).createProgress() : undefined;
       const sinks = outputSinks(o, settings, transfer);
-      for (const t of settings.tags) usage(() => imageName(t));
       await checkSinks(sinks);
       const p = progress();
       // A line for the user ends the progress line first, so the two never share one.
@@ -103,31 +108,49 @@ export function buildCommand(): CommandUnknownOpts {
           log.info(m);
         },
       };
-      const result = await buildArtifact(settings, { onStep: (s) => p.step(s), log: lines, registry: registryOptions(o) });
-      for (const w of result.warnings) log.warn(w);
-      for (const c of result.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
-      const outputs = await publishAll(result, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
-      const pushed = outputs.filter((x) => x.type === 'registry').flatMap((x) => [x.path, ...(x.names ?? [])]);
-      const sboms = await attachSboms(result, outputs, o.sbom ?? settings.sbom, registryOptions(o));
-      p.done(`built ${result.tags.join(', ')} for ${result.platforms.map((x) => formatPlatform(x.platform)).join(', ')}`);
-      const platforms = result.platforms.map((x) => ({
-        platform: formatPlatform(x.platform),
-        digest: x.image.digest,
-        size: x.image.rawConfig.length + x.image.layers.reduce((n, l) => n + l.size, 0),
-      }));
+      const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o) });
+      for (const w of results[0]?.warnings ?? []) log.warn(w);
+      for (const c of results[0]?.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
+      const outputs = await publishAll(results, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
+      const sboms = await attachSboms(results, outputs, o.sbom ?? settings.sbom, registryOptions(o));
+      // The platforms built: with --platform all, the base's.
+      p.done(`built ${results.flatMap((r) => r.tags).join(', ')} for ${(results[0]?.platforms ?? []).map((x) => formatPlatform(x.platform)).join(', ')}`);
+      const images = results.map((r) => imageSummary(r, outputs.filter((x) => x.image === r.name)));
       if (o.json) {
-        const runtime = result.platforms[0]?.runtime ?? [];
-        process.stdout.write(JSON.stringify({ digest: result.artifact.digest, tags: result.tags, platforms, outputs, ...(o.push ? { pushed } : {}), ...(sboms.length ? { sboms } : {}), ...(runtime.length ? { runtime } : {}), warnings: result.warnings }, null, 2) + '\n');
+        // One image: its fields at the top level too, as before there could be several.
+        const one = images.length === 1 ? (({ name: _name, ...rest }) => rest)(images[0]!) : {};
+        process.stdout.write(JSON.stringify({ ...one, images, outputs, ...(sboms.length ? { sboms } : {}), warnings: results[0]?.warnings ?? [] }, null, 2) + '\n');
+      } else if (images.length === 1) {
+        process.stdout.write((images[0]!.pushed?.[0] ?? images[0]!.digest) + '\n');
       } else {
-        process.stdout.write((pushed[0] ?? result.artifact.digest) + '\n');
+        for (const i of images) process.stdout.write(o.quiet ? `${i.pushed?.[0] ?? i.digest}\n` : `${i.name} ${i.pushed?.[0] ?? i.digest}\n`);
       }
     });
+}
+
+/** One image in --json: its name, digest, names, platforms, binaries, where it went. */
+function imageSummary(r: BuildResult, outputs: readonly Published[]) {
+  const pushed = outputs.filter((x) => x.type === 'registry').flatMap((x) => [x.path, ...(x.names ?? [])]);
+  const runtime = r.platforms[0]?.runtime ?? [];
+  return {
+    name: r.name,
+    digest: r.artifact.digest,
+    tags: r.tags,
+    platforms: r.platforms.map((x) => ({
+      platform: formatPlatform(x.platform),
+      digest: x.image.digest,
+      size: x.image.rawConfig.length + x.image.layers.reduce((n, l) => n + l.size, 0),
+    })),
+    binaries: r.binaryPaths.map((path, i) => ({ path, package: r.packages[i]!.ImportPath })),
+    ...(pushed.length ? { pushed } : {}),
+    ...(runtime.length ? { runtime } : {}),
+  };
 }
 
 type OutputFlags = { ociLayout?: string; tarball?: string; push?: string; load?: string | boolean; jobs?: number; insecureRegistry: string[] };
 
 /** The sinks the output flags ask for, files first; the push target is resolved under GOSCRATCH_REPO or the config's repo. */
-function outputSinks(o: OutputFlags, settings: Pick<BuildSettings, 'repo' | 'tags'>, transfer: TransferProgress | undefined): Sink[] {
+function outputSinks(o: OutputFlags, settings: Pick<BuildSettings, 'repo'>, transfer: TransferProgress | undefined): Sink[] {
   const sinks: Sink[] = [];
   if (o.ociLayout) sinks.push(layoutSink(o.ociLayout));
   if (o.tarball) sinks.push(archiveSink(o.tarball));
@@ -138,7 +161,7 @@ function outputSinks(o: OutputFlags, settings: Pick<BuildSettings, 'repo' | 'tag
     const explicitTag = /:[\w][\w.-]*$/.test(o.push.split('/').pop() ?? '');
     sinks.push(registrySink({
       target,
-      tags: [...new Set([...(explicitTag && target.tag ? [target.tag] : []), ...tagsOf(settings.tags)])],
+      tags: explicitTag && target.tag ? [target.tag] : [],
       registry: registryOptions(o),
       ...(o.jobs ? { jobs: o.jobs } : {}),
       ...(transfer ? { onProgress: (x: BlobProgress) => transfer.push(x) } : {}),

@@ -41,3 +41,15 @@ export const imagePathSchema = (kind: PathKind) =>
     const base = baseCollision(p, kind);
     if (base) ctx.addIssue({ code: 'custom', message: collisionMessage(p, base) });
   });
+
+/** The goscratch path under `dir`, if any: a user who owned `dir` could replace it. */
+export function holdsBase(dir: string): string | undefined {
+  const prefix = dir === '/' ? '/' : dir + '/';
+  return BASE.find((b) => b.path.startsWith(prefix))?.path;
+}
+
+/** A directory the app user will own: never `/` or a directory holding goscratch's files. */
+export const ownedDirSchema = imagePathSchema('dir').superRefine((p, ctx) => {
+  const held = holdsBase(p);
+  if (held) ctx.addIssue({ code: 'custom', message: `${p} holds ${held}: the app user owning it could replace that file; choose a directory of its own, e.g. /data` });
+});

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { checkPackagePattern } from '../golang/toolchain.js';
 import { lintConfigSchema } from './lint.js';
-import { absolutePathSchema, imagePathSchema } from './paths.js';
+import { absolutePathSchema, imagePathSchema, ownedDirSchema } from './paths.js';
 import { runtimeConfigSchema } from './runtime.js';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -48,6 +48,55 @@ export const portSchema = z.union([
   z.string().regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/, 'expected PORT or PORT/PROTO, e.g. 9292 or 9292/tcp'),
 ]);
 
+/**
+ * An image name for `{{.Name}}` and `--push REPO` (REPO/<name>): one path component of
+ * a docker reference, lower case.
+ */
+export const imageNameSchema = z.string().regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/, 'must be a lower-case image name such as "server" or "api-gateway"');
+
+/** A binary's file name, as go names it (the last element of its import path). */
+export const binaryNameSchema = z.string().regex(/^[A-Za-z0-9_+~][A-Za-z0-9._+~-]*$/, 'must be the name of a binary, e.g. "cfssl" (the last element of its package path)');
+
+/**
+ * A mode written as octal text ("0755", "750", "1777"). A YAML number is refused:
+ * YAML reads `0755` as seven hundred and fifty-five, not as the octal mode.
+ */
+export const modeSchema = z
+  .string({ error: (i) => (typeof i.input === 'number' ? `write the mode as quoted octal text, e.g. "0755": YAML reads ${i.input} as a decimal number` : 'expected octal text such as "0755"') })
+  .regex(/^[01]?[0-7]{3}$/, 'must be octal permission bits such as "0755" or "1777" (no setuid or setgid)')
+  .transform((m) => parseInt(m, 8));
+
+/** A directory for the app user: `PATH` or `PATH:MODE` (mode default 0755), or {path, mode}. */
+export const dirEntrySchema = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    const i = v.lastIndexOf(':');
+    return i > 0 ? { path: v.slice(0, i), mode: v.slice(i + 1) } : { path: v };
+  },
+  z.strictObject({ path: ownedDirSchema, mode: modeSchema.default(0o755) }),
+);
+
+/** Who owns copied files: root (the default), the app user, or numeric `UID[:GID]`. */
+export const ownerSchema = z
+  .string()
+  .regex(/^(root|user|\d{1,10}(:\d{1,10})?)$/, 'must be "root", "user" (the image user) or numeric UID[:GID]')
+  .transform((v) => {
+    if (v === 'root' || v === 'user') return v;
+    const [uid, gid] = v.split(':').map(Number);
+    return { uid: uid!, gid: gid ?? uid! };
+  })
+  .refine((o) => typeof o === 'string' || (o.uid <= 2147483647 && o.gid <= 2147483647), 'ids go up to 2147483647');
+
+/** One image.files entry: project file or directory `src` copied to `dst`. */
+export const fileEntrySchema = z.strictObject({
+  src: z.string().min(1),
+  dst: imagePathSchema('any'),
+  /** Owner of everything copied (default root). */
+  owner: ownerSchema.optional(),
+  /** Mode of the copied files (default 0444, 0555 when executable); directories stay 0755. */
+  mode: modeSchema.optional(),
+});
+
 export const buildSectionSchema = z.strictObject({
   /** Extra -ldflags, added after "-s -w". */
   ldflags: z.union([z.string(), stringList]).optional(),
@@ -76,15 +125,34 @@ export const imageSectionSchema = z.strictObject({
   labels: z.record(z.string(), scalar).optional(),
   annotations: z.record(z.string(), scalar).optional(),
   /** Extra files from the project: src (relative to the module root) -> dst (absolute). */
-  files: z.array(z.strictObject({ src: z.string(), dst: imagePathSchema('any') })).optional(),
+  files: z.array(fileEntrySchema).optional(),
+  /** Directories the app user owns and may write (the workdir is one when it is not /). */
+  dirs: z.array(dirEntrySchema).optional(),
+  /** VOLUMEs; each is also a directory the app user owns, so a new volume starts writable. */
+  volumes: z.array(ownedDirSchema).optional(),
   /** "bundled" (Node's Mozilla store), "none", or a PEM bundle inside the project. */
   caCerts: z.string().min(1).optional(),
   allowRoot: z.boolean().optional(),
 });
 
+/**
+ * A per-package build entry, like ko's `builds`: settings for one main package when it
+ * is built. The toolchain is the module's, so it is `build:`'s alone.
+ */
+export const buildEntrySchema = buildSectionSchema.omit({ toolchain: true }).extend({
+  /** The package, as ./path or import path (no wildcard). */
+  main: packagePatternSchema.refine((p) => !p.includes('...'), 'names one package: no "..." here'),
+  /** Image name ({{.Name}}, REPO/<name>), default the binary's name. */
+  name: imageNameSchema.optional(),
+});
+
 export const configSchema = z.strictObject({
-  /** Package to build, relative to the file's directory (default "."). */
-  main: packagePatternSchema.optional(),
+  /** Package(s) to build, relative to the file's directory; patterns such as ./cmd/... allowed. */
+  main: z.union([packagePatternSchema, z.array(packagePatternSchema).min(1)]).optional(),
+  /** Per-package build settings (ldflags, tags, flags, env add to `build:`'s) and image names. */
+  builds: z.array(buildEntrySchema).optional(),
+  /** One image holding every binary built, this one the entrypoint (the cfssl toolkit case). */
+  bundle: binaryNameSchema.optional(),
   platforms: stringList.optional(),
   /** Base image (ko's defaultBaseImage): scratch (the default), a registry reference, an OCI layout or an archive in the project. */
   base: z.string().min(1).optional(),

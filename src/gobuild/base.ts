@@ -203,6 +203,8 @@ class ImageBase implements Base {
     const env = mergeEnv(mergeEnv(mine.Env ?? [], bc.Env ?? []), o.userEnv);
     const labels = { ...bc.Labels, ...mine.Labels };
     const ports = { ...bc.ExposedPorts, ...mine.ExposedPorts };
+    // The base's volumes stay beside the user's (--volume), as a Dockerfile's VOLUME adds to its base's.
+    const volumes = { ...bc.Volumes, ...mine.Volumes };
     const { Cmd: _baseCmd, ...kept } = bc;
     const merged: ContainerConfig = {
       ...kept,
@@ -211,6 +213,7 @@ class ImageBase implements Base {
       WorkingDir: o.workdir ?? (bc.WorkingDir || mine.WorkingDir || '/'),
       ...(Object.keys(labels).length ? { Labels: labels } : {}),
       ...(Object.keys(ports).length ? { ExposedPorts: ports } : {}),
+      ...(Object.keys(volumes).length ? { Volumes: volumes } : {}),
     };
     const history = base.config.history ?? [];
     if (!Array.isArray(history)) throw new InputError(`${where}: its config's history is not a list`);
@@ -252,7 +255,7 @@ function containerConfig(c: ImageConfig, where: string): ContainerConfig {
   const r = cc as Record<string, unknown>;
   if (r.Env !== undefined && r.Env !== null && (!Array.isArray(r.Env) || r.Env.some((e) => typeof e !== 'string'))) throw bad('Env');
   if (r.WorkingDir !== undefined && r.WorkingDir !== null && typeof r.WorkingDir !== 'string') throw bad('WorkingDir');
-  for (const k of ['Labels', 'ExposedPorts']) {
+  for (const k of ['Labels', 'ExposedPorts', 'Volumes']) {
     const v = r[k];
     if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) throw bad(k);
   }

@@ -11,7 +11,7 @@ import { join, relative, sep } from 'node:path';
 import { baseCollision, collisionMessage } from '../config/paths.js';
 import { MiB } from '../config/read.js';
 import { readBounded } from '../util/fs.js';
-import type { LayerEntry } from '../image/layerbuilder.js';
+import type { LayerEntry, Owner } from '../image/layerbuilder.js';
 import { bundledCaCertificates } from '../image/scratch.js';
 import { UsageError } from '../util/errors.js';
 
@@ -21,39 +21,61 @@ export function insideDir(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !rel.startsWith(sep));
 }
 
-export async function projectFileEntries(root: string, files: ReadonlyArray<{ src: string; dst: string }>): Promise<LayerEntry[]> {
+/** What goes into the files layer: copies (image.files, --file) and the app user's directories. */
+export interface FileLayerInput {
+  files: ReadonlyArray<{ src: string; dst: string; owner?: Owner; mode?: number; confined?: boolean }>;
+  dirs?: ReadonlyArray<{ path: string; mode: number }>;
+  /** Owner of `dirs`: the app user. */
+  dirOwner?: Owner;
+}
+
+/**
+ * Layer entries for copied files and owned directories. A copy from goscratch.yaml
+ * (`confined`) may not lead outside the project; one from the command line may come
+ * from anywhere the user points. An owned directory the copies also create takes the
+ * directory's owner and mode; one that is a copied file is refused.
+ */
+export async function projectFileEntries(root: string, { files, dirs = [], dirOwner }: FileLayerInput): Promise<LayerEntry[]> {
   const realRoot = await realpath(root);
   const out: LayerEntry[] = [];
   const visiting = new Set<string>();
-  async function add(src: string, dst: string): Promise<void> {
+  async function add(f: FileLayerInput['files'][number], src: string, dst: string, where: string): Promise<void> {
     const l = await lstat(src).catch(() => {
-      throw new UsageError(`image.files: ${src} does not exist (paths are relative to ${root})`);
+      throw new UsageError(`${where}: ${src} does not exist${f.confined === false ? '' : ` (paths are relative to ${root})`}`);
     });
     let real = src;
     if (l.isSymbolicLink()) {
       real = await realpath(src).catch(() => {
-        throw new UsageError(`image.files: ${src} is a broken symbolic link`);
+        throw new UsageError(`${where}: ${src} is a broken symbolic link`);
       });
     }
-    if (!insideDir(realRoot, await realpath(real))) {
-      throw new UsageError(`image.files: ${src} leads outside the project (to ${await realpath(real)}); copy the file into the project instead`);
+    if (f.confined !== false && !insideDir(realRoot, await realpath(real))) {
+      throw new UsageError(`${where}: ${src} leads outside the project (to ${await realpath(real)}); copy the file into the project instead`);
     }
+    const owner = f.owner ? { owner: f.owner } : {};
     const s = await stat(real);
     if (s.isDirectory()) {
       const key = await realpath(real);
-      if (visiting.has(key)) throw new UsageError(`image.files: ${src} links back to ${key}, which contains it (a symbolic link loop)`);
+      if (visiting.has(key)) throw new UsageError(`${where}: ${src} links back to ${key}, which contains it (a symbolic link loop)`);
       visiting.add(key);
-      out.push({ type: 'dir', path: dst, mode: 0o755 });
-      for (const name of (await readdir(real)).sort()) await add(join(src, name), `${dst}/${name}`);
+      out.push({ type: 'dir', path: dst, mode: 0o755, ...owner });
+      for (const name of (await readdir(real)).sort()) await add(f, join(src, name), `${dst}/${name}`, where);
       visiting.delete(key);
     } else if (s.isFile()) {
-      out.push({ type: 'file', path: dst, mode: s.mode & 0o111 ? 0o555 : 0o444, source: real, size: s.size });
+      out.push({ type: 'file', path: dst, mode: f.mode ?? (s.mode & 0o111 ? 0o555 : 0o444), source: real, size: s.size, ...owner });
     }
   }
-  for (const f of files) await add(f.src, f.dst);
+  for (const f of files) await add(f, f.src, f.dst, f.confined === false ? '--file' : 'image.files');
   for (const e of out) {
     const base = baseCollision(e.path, e.type === 'dir' ? 'dir' : 'file');
     if (base) throw new UsageError(`image.files: ${collisionMessage(e.path, base)}`);
+  }
+  for (const d of dirs) {
+    const i = out.findIndex((e) => e.path === d.path);
+    const dir: LayerEntry = { type: 'dir', path: d.path, mode: d.mode, ...(dirOwner ? { owner: dirOwner } : {}) };
+    if (i < 0) out.push(dir);
+    else if (out[i]!.type === 'dir') out[i] = dir;
+    else throw new UsageError(`image.dirs: ${d.path} is a file copied by image.files: a directory cannot be there too`);
   }
   return out;
 }

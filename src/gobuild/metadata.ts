@@ -85,3 +85,13 @@ export function provenanceLabels(p: Provenance): Record<string, string> {
   if (p.version) out['org.opencontainers.image.version'] = p.version;
   return out;
 }
+
+/**
+ * The git facts templates read (template.ts), as ko reads them: the latest tag
+ * reachable from HEAD (`v0.0.0` when there is none) and the abbreviated commit.
+ * Undefined outside a git checkout with a commit.
+ */
+export async function gitTemplateData(dir: string): Promise<{ Tag: string; ShortCommit: string } | undefined> {
+  const [short, tag] = await Promise.all([git(dir, ['rev-parse', '--short', 'HEAD']), git(dir, ['describe', '--tags', '--abbrev=0'])]);
+  return short ? { Tag: tag ?? 'v0.0.0', ShortCommit: short } : undefined;
+}

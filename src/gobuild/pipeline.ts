@@ -1,39 +1,45 @@
 /**
- * The Go build source: a main package becomes one image per platform (an index when
- * there are several). Compile in parallel, refuse binaries that cannot run in
- * scratch, then assemble layers (shared base files, project files, the binary) and
- * the config with pure transforms. Writing the result is the sinks' job.
+ * The Go build source: main packages become images, one per package (or one bundle
+ * of them all), each with one image per platform (an index when there are several).
+ * One `go list` chooses the packages (plan.ts); packages with the same options are one
+ * `go build` per platform, a bounded number at a time; binaries that cannot run in
+ * scratch are refused; then each image is assembled (assemble.ts) and put on the base
+ * image (base.ts), which decides which platforms can be built. go.mod decides which Go
+ * builds them (toolchain.ts). Writing the results is the sinks' job.
  */
-import { stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { posix } from 'node:path';
+import { join } from 'node:path';
 import { parseElf, readElfFile } from '../binary/elf.js';
 import { withFile } from '../binary/bytes.js';
 import { readBuildInfo, type BuildInfo } from '../binary/buildinfo.js';
 import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime/env.js';
-import { findMainPackage, selectToolchain, type GoPackage } from '../golang/toolchain.js';
+import { selectToolchain } from '../golang/toolchain.js';
+import { isWildcard, type GoPackage } from '../golang/packages.js';
 import { compile } from '../golang/compile.js';
-import { buildLayer } from '../image/layerbuilder.js';
-import { caBundleLabels, CA_BUNDLE_PATH } from '../image/scratch.js';
-import { appendLayers, emptyImage, mergeEnv, setAnnotations, setContainerConfig, setCreated } from '../image/mutate.js';
-import { newIndex, type Artifact, type Image, type Layer } from '../image/model.js';
+import { caBundleLabels } from '../image/scratch.js';
+import { mergeEnv } from '../image/mutate.js';
+import { newIndex, type Artifact, type Image } from '../image/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
-import { BuildError } from '../util/errors.js';
+import { BuildError, UsageError } from '../util/errors.js';
 import { mapLimit } from '../util/pool.js';
-import { projectFileEntries, readCaBundle } from './files.js';
-import { provenance, provenanceLabels, type Provenance } from './metadata.js';
-import type { BuildSettings } from './settings.js';
-import { openBase } from './base.js';
 import type { RegistryOptions } from '../io/registry/session.js';
 import type { Logger } from '../util/log.js';
+import { assembleImage, binariesLayer, sharedLayers } from './assemble.js';
+import { openBase } from './base.js';
+import { provenance, provenanceLabels, type Provenance } from './metadata.js';
+import { imageTags, planImages, selectMains, type Plan, type PlannedBinary } from './plan.js';
+import type { BuildSettings, GoBuildOptions } from './settings.js';
+
+export { execName as binaryName } from '../golang/packages.js';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/bin:/usr/bin:/bin';
 
 export interface BuiltPlatform {
   platform: Platform;
   image: Image;
-  /** The compiled binary on disk (in goscratch's cache, see golang/compile.ts). */
+  /** The entrypoint's compiled binary on disk (in goscratch's cache, see golang/compile.ts). */
   binary: string;
   buildInfo: BuildInfo | undefined;
   /** What runtime tuning set or left alone, and why (empty without --cpus/--memory). */
@@ -41,30 +47,31 @@ export interface BuiltPlatform {
 }
 
 export interface BuildResult {
+  /** The image's name: `{{.Name}}` in tags, REPO/<name> when pushing several. */
+  name: string;
   artifact: Artifact;
   platforms: BuiltPlatform[];
+  /** The entrypoint's package. */
   package: GoPackage;
+  /** Every package whose binary is in the image (a bundle has several), the entrypoint first. */
+  packages: GoPackage[];
   provenance: Provenance;
-  /** Image names, defaulting to `<binary name>:latest`. */
+  /** Image names, defaulting to `<name>:latest`. */
   tags: string[];
+  /** The entrypoint's path in the image. */
   binaryPath: string;
+  binaryPaths: string[];
   warnings: string[];
 }
 
 export interface BuildHooks {
   onStep?: (step: string) => void;
+  /** Detail of the current step, as it changes ("37 packages compiled"). */
+  onProgress?: (detail: string) => void;
   /** Where a toolchain download is announced (one line). */
   log?: Logger;
   /** How a registry base image is pulled (insecure hosts, credentials). */
   registry?: RegistryOptions;
-}
-
-/** `example.com/cmd/server` -> `server`; a trailing major version (`/v2`) is skipped. */
-export function binaryName(importPath: string): string {
-  const parts = importPath.split('/').filter(Boolean);
-  let name = parts.pop() ?? 'app';
-  if (/^v\d+$/.test(name) && parts.length > 0) name = parts.pop()!;
-  return name;
 }
 
 /** Refuses a binary that cannot run in an empty image, saying why and how to fix it. */
@@ -84,7 +91,21 @@ export async function checkScratchBinary(path: string, platform: Platform): Prom
   }
 }
 
+/** Builds exactly one image (resolve's `goscratch://` references); a pattern matching several is an error. */
 export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): Promise<BuildResult> {
+  return (await buildImages(s, hooks, { one: true }))[0]!;
+}
+
+/** Compiles at once: each `go build` uses every core itself, so two overlap the link of one with the compile of the other. */
+const JOBS = Math.max(1, Math.min(2, availableParallelism()));
+
+interface CompileUnit {
+  packages: string[];
+  options: GoBuildOptions;
+  platform: Platform;
+}
+
+export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: { one?: boolean } = {}): Promise<BuildResult[]> {
   const step = hooks.onStep ?? (() => undefined);
   if (s.base) step(`reading the base image ${s.base}`);
   // The base decides which platforms can be built; go.mod which Go builds them.
@@ -94,54 +115,99 @@ export async function buildArtifact(s: BuildSettings, hooks: BuildHooks = {}): P
   ]);
   const targets = base.platforms(s.platforms, s.allPlatforms);
   const go = toolchain.go;
-  // `go list` (is it one main package?) runs alongside the compile, which takes the
-  // same pattern: an unchanged build then costs about one go command, not two.
-  const jobs = Math.max(1, Math.min(2, availableParallelism()));
-  const compiling = mapLimit(targets, jobs, async (platform) => {
-    step(`compiling ${s.pattern === '.' ? s.moduleDir : s.pattern} for ${formatPlatform(platform)}`);
-    const bin = await compile({ go, dir: s.moduleDir, importPath: s.pattern, platform, ldflags: s.ldflags, tags: s.goTags, flags: s.goFlags, env: [...toolchain.env, ...s.goEnv] });
-    await checkScratchBinary(bin, platform);
-    return bin;
-  });
-  compiling.catch(() => undefined); // a listing error below is the one reported
-  const [pkg, prov] = await Promise.all([findMainPackage(go, s.moduleDir, s.pattern, toolchain.env), provenance(s.moduleDir)]);
-  const binaries = await compiling;
-  const name = binaryName(pkg.ImportPath);
-  const binaryPath = s.binaryPath ?? `/usr/local/bin/${name}`;
-  const warnings: string[] = [];
-  if (s.user.uid !== 0) {
-    for (const p of s.ports.filter((p) => Number(p.split('/')[0]) < 1024)) {
-      warnings.push(`port ${p} is below 1024 but the image runs as uid ${s.user.uid}: binding it needs root or CAP_NET_BIND_SERVICE (Docker >= 20.10 allows it by lowering net.ipv4.ip_unprivileged_port_start; Kubernetes and Podman rootless usually do not). Use a port above 1024, e.g. 8080.`);
-    }
-  }
+  const platformList = targets.map(formatPlatform).join(', ');
+  let compiled = 0;
+  const onPackage = (): void => {
+    compiled++;
+    hooks.onProgress?.(`${compiled} package${compiled === 1 ? '' : 's'} compiled`);
+  };
+  const compileAll = (units: readonly CompileUnit[]): Promise<string[]> =>
+    mapLimit(units, JOBS, (u) => compile({ go, dir: s.moduleDir, packages: u.packages, platform: u.platform, ldflags: u.options.ldflags, tags: u.options.goTags, flags: u.options.goFlags, env: [...toolchain.env, ...u.options.goEnv], onPackage }));
 
+  // One package named, with no per-package settings: compile it while `go list` runs,
+  // so an unchanged build costs about one go command, not two.
+  const single = s.current ?? (s.patterns.length === 1 && !isWildcard(s.patterns[0]!) ? s.patterns[0] : undefined);
+  const early = single !== undefined && s.builds.length === 0 ? single : undefined;
+  let speculative: Promise<string[]> | undefined;
+  if (early !== undefined) {
+    step(`compiling ${early === '.' ? s.moduleDir : early} for ${platformList}`);
+    speculative = compileAll(targets.map((platform) => ({ packages: [early], options: s, platform })));
+    speculative.catch(() => undefined); // a listing error below is the one reported
+  }
+  const [{ mains, patterns }, prov] = await Promise.all([selectMains(go, s, toolchain.env), provenance(s.moduleDir)]);
+  const plan = planImages(s, mains);
+  if (o.one && plan.images.length > 1) {
+    throw new UsageError(`${patterns.join(' ')} matches ${mains.length} main packages (${mains.map((p) => p.ImportPath).join(', ')}); name one of them here`);
+  }
+  const several = plan.images.length > 1;
+  const tags = plan.images.map((img) => imageTags(s, img.name, several));
+
+  let outputs: string[];
+  if (speculative && patterns.length === 1 && patterns[0] === early && plan.groups.length === 1) {
+    outputs = await speculative;
+  } else {
+    await speculative?.catch(() => undefined);
+    const what = mains.length === 1 ? mains[0]!.ImportPath : `${mains.length} packages`;
+    step(`compiling ${what} for ${platformList}`);
+    outputs = await compileAll(plan.groups.flatMap((g) => targets.map((platform) => ({ packages: g.packages.map((p) => p.ImportPath), options: g.options, platform }))));
+  }
+  // outputs[group * platforms + platform]: the directory go wrote that compile's binaries into.
+  const binaryFile = (b: PlannedBinary, pi: number): string => join(outputs[b.group * targets.length + pi]!, b.file);
+  await checkBinaries(plan, targets, binaryFile);
 
   step('assembling layers');
-  const layerOpts = { mtime: prov.epoch };
-  const fileEntries = await projectFileEntries(s.moduleDir, s.files);
-  // Layers compress on the thread pool, so building them together uses every core.
-  const system = { user: s.user, caBundle: await readCaBundle(s.caCerts), caIsDefault: s.caCerts === 'bundled', paths: [binaryPath, ...s.files.map((f) => f.dst)] };
-  const [systemLayers, files, ...appLayers] = await Promise.all([
-    base.systemLayers(targets, system, layerOpts),
-    fileEntries.length ? buildLayer(fileEntries, layerOpts) : undefined,
-    ...binaries.map(async (bin) => buildLayer([{ type: 'file', path: binaryPath, mode: 0o555, source: bin, size: (await stat(bin)).size }], layerOpts)),
-  ]);
+  const imagePaths = plan.images.map((img) => (s.bundle ? img.binaries.map((b) => `/usr/local/bin/${b.file}`) : [s.binaryPath ?? `/usr/local/bin/${img.binaries[0]!.file}`]));
+  const shared = await sharedLayers(s, base, targets, imagePaths.flat(), prov.epoch);
   const labels = { ...provenanceLabels(prov), ...caBundleLabels(s.caCerts), ...s.labels };
   const annotations = { ...provenanceLabels(prov), ...s.annotations };
+  const warnings = portWarnings(s);
+  return Promise.all(plan.images.map(async (img, ii): Promise<BuildResult> => {
+    const binaryPaths = imagePaths[ii]!;
+    const platforms = await Promise.all(targets.map(async (platform, pi): Promise<BuiltPlatform> => {
+      const sources = img.binaries.map((b) => binaryFile(b, pi));
+      const app = await binariesLayer(binaryPaths.map((path, i) => ({ path, source: sources[i]! })), prov.epoch);
+      const binary = sources[0]!;
+      const buildInfo = withFile(binary, (src) => readBuildInfo(parseElf(src)));
+      const tuned = tuneRuntime(s, buildInfo);
+      const env = mergeEnv(mergeEnv([DEFAULT_PATH], s.env), tuned.env);
+      const ours = assembleImage(platform, s, { system: shared.system[pi]!, files: shared.files, app }, { binaryPath: binaryPaths[0]!, binaryPaths, labels, annotations, env, created: prov.created });
+      const image = base.rebase(ours, { userEnv: mergeEnv(s.env, tuned.env), workdir: s.workdir });
+      return { platform, image, binary, buildInfo, runtime: tuned.choices };
+    }));
+    const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations: { ...base.indexAnnotations, ...annotations } });
+    return {
+      name: img.name,
+      artifact,
+      platforms,
+      package: img.binaries[0]!.pkg,
+      packages: img.binaries.map((b) => b.pkg),
+      provenance: prov,
+      tags: tags[ii]!,
+      binaryPath: binaryPaths[0]!,
+      binaryPaths,
+      warnings,
+    };
+  }));
+}
 
-  const platforms: BuiltPlatform[] = [];
-  for (const [i, platform] of targets.entries()) {
-    const bin = binaries[i]!;
-    const buildInfo = withFile(bin, (src) => readBuildInfo(parseElf(src)));
-    const tuned = tuneRuntime(s, buildInfo);
-    const env = mergeEnv(mergeEnv([DEFAULT_PATH], s.env), tuned.env);
-    const ours = assemble(platform, s, { base: systemLayers[i]!, files, app: appLayers[i]! }, { binaryPath, labels, annotations, env, created: prov.created, hasCa: s.caCerts !== 'none' });
-    const image = base.rebase(ours, { userEnv: mergeEnv(s.env, tuned.env), workdir: s.workdir });
-    platforms.push({ platform, image, binary: bin, buildInfo, runtime: tuned.choices });
+/** Every binary exists and can run in scratch on its platform. */
+async function checkBinaries(plan: Plan, platforms: readonly Platform[], file: (b: PlannedBinary, pi: number) => string): Promise<void> {
+  for (const b of plan.images.flatMap((img) => img.binaries)) {
+    for (const [pi, platform] of platforms.entries()) {
+      const path = file(b, pi);
+      await access(path).catch(() => {
+        throw new BuildError(`go build wrote no binary for ${b.pkg.ImportPath} (${formatPlatform(platform)}): is it a main package?`);
+      });
+      await checkScratchBinary(path, platform);
+    }
   }
-  const artifact: Artifact = platforms.length === 1 ? platforms[0]!.image : newIndex(platforms.map((p) => p.image), { annotations: { ...base.indexAnnotations, ...annotations } });
-  const tags = s.tags.length ? s.tags : [`${name}:latest`];
-  return { artifact, platforms, package: pkg, provenance: prov, tags, binaryPath, warnings };
+}
+
+function portWarnings(s: BuildSettings): string[] {
+  if (s.user.uid === 0) return [];
+  return s.ports
+    .filter((p) => Number(p.split('/')[0]) < 1024)
+    .map((p) => `port ${p} is below 1024 but the image runs as uid ${s.user.uid}: binding it needs root or CAP_NET_BIND_SERVICE (Docker >= 20.10 allows it by lowering net.ipv4.ip_unprivileged_port_start; Kubernetes and Podman rootless usually do not). Use a port above 1024, e.g. 8080.`);
 }
 
 /** GOMAXPROCS/GOMEMLIMIT for the limits the image will run under, unless the binary handles them. */
@@ -149,29 +215,4 @@ function tuneRuntime(s: BuildSettings, buildInfo: BuildInfo | undefined): Runtim
   const { cpus, memory, memoryRatio } = s.runtime;
   if (cpus === undefined && memory === undefined) return { env: [], choices: [] };
   return runtimeEnv({ ...(cpus !== undefined ? { cpus } : {}), ...(memory !== undefined ? { memory } : {}), memoryRatio, ...(buildInfo ? { buildInfo } : {}), env: s.env });
-}
-
-function assemble(
-  platform: Platform,
-  s: BuildSettings,
-  layers: { base: Layer; files: Layer | undefined; app: Layer },
-  o: { binaryPath: string; labels: Record<string, string>; annotations: Record<string, string>; env: string[]; created: string; hasCa: boolean },
-): Image {
-  const by = (what: string): { created_by: string; comment: string } => ({ created_by: `goscratch: ${what}`, comment: 'goscratch' });
-  let img = appendLayers(emptyImage(platform), [
-    { layer: layers.base, history: by(`/etc/passwd, /etc/group (${s.user.name} ${s.user.uid}:${s.user.gid}), /etc/nsswitch.conf, /tmp${o.hasCa ? ', ' + CA_BUNDLE_PATH : ''}`) },
-    ...(layers.files ? [{ layer: layers.files, history: by(`project files ${s.files.map((f) => f.dst).join(', ')}`) }] : []),
-    { layer: layers.app, history: by(`Go binary ${o.binaryPath}`) },
-  ]);
-  img = setContainerConfig(img, () => ({
-    User: `${s.user.uid}:${s.user.gid}`,
-    ...(s.ports.length ? { ExposedPorts: Object.fromEntries(s.ports.map((p) => [p, {}])) } : {}),
-    Env: o.env,
-    Entrypoint: [o.binaryPath],
-    ...(s.args.length ? { Cmd: s.args } : {}),
-    WorkingDir: s.workdir ?? posix.sep,
-    ...(Object.keys(o.labels).length ? { Labels: o.labels } : {}),
-  }));
-  img = setCreated(img, o.created);
-  return setAnnotations(img, o.annotations);
 }

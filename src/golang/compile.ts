@@ -1,10 +1,12 @@
 /**
- * Compiling one main package for one platform: static (CGO_ENABLED=0), -trimpath,
+ * Compiling main packages for one platform: static (CGO_ENABLED=0), -trimpath,
  * stripped (-ldflags "-s -w"), with the user's ldflags, tags, flags and env added.
+ * Several packages are one `go build -o DIR/`, so go compiles what they share once
+ * (four tools sharing net/http, cold: 77 s, against 180 s for four builds at once).
  * The Go build cache is the user's own, so repeated builds are incremental; the
  * binaries are kept in goscratch's cache (util/cache.ts), keyed by compileKey.
  */
-import { copyFile, link, realpath, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '../oci/digest.js';
@@ -20,14 +22,19 @@ export interface CompileOptions {
   go: string;
   /** Directory to run the build in (the module root). */
   dir: string;
-  /** Package path or pattern, e.g. example.com/app/cmd/server or ./cmd/server. */
-  importPath: string;
+  /**
+   * Main packages (import paths, or package paths such as ./cmd/server); each binary
+   * gets the name `go build -o DIR/` gives it (packages.ts execName).
+   */
+  packages: readonly string[];
   platform: Platform;
   ldflags?: readonly string[];
   tags?: readonly string[];
   flags?: readonly string[];
   /** KEY=VALUE entries, applied last (so they may override CGO_ENABLED). */
   env?: readonly string[];
+  /** Each package go compiles, as `go build -v` names it: progress for long builds. */
+  onPackage?: (importPath: string) => void;
 }
 
 /** GOOS/GOARCH/GOARM/GOAMD64 for a platform; variants v5-v7 for arm, v1-v4 for amd64. */
@@ -39,17 +46,18 @@ export function platformEnv(p: Platform): Record<string, string> {
 }
 
 /**
- * The `go build` arguments. A `-tags` on the command line replaces the one in GOFLAGS,
- * so the tags of the compile environment's GOFLAGS (`GOFLAGS=-tags=red`) are kept
- * beside goscratch's own (`timetzdata` by default).
+ * `go build` writing a binary per package into the directory `outDir`. A `-tags` on
+ * the command line replaces the one in GOFLAGS, so the tags of the compile
+ * environment's GOFLAGS (`GOFLAGS=-tags=red`) are kept beside goscratch's own
+ * (`timetzdata` by default).
  */
-export function compileArgs(o: CompileOptions, out: string, env: NodeJS.ProcessEnv = {}): string[] {
+export function compileArgs(o: CompileOptions, outDir: string, env: NodeJS.ProcessEnv = {}): string[] {
   const ldflags = ['-s', '-w', ...(o.ldflags ?? [])].join(' ');
-  const args = ['build', '-trimpath', `-ldflags=${ldflags}`];
+  const args = ['build', '-v', '-trimpath', `-ldflags=${ldflags}`];
   const tags = [...new Set([...goflagsTags(env.GOFLAGS), ...(o.tags ?? [])])];
   if (tags.length) args.push(`-tags=${tags.join(',')}`);
-  // `--` ends go's flags: the package path is never read as one.
-  args.push(...(o.flags ?? []), '-o', out, '--', checkPackagePattern(o.importPath));
+  // `--` ends go's flags: a package path is never read as one.
+  args.push(...(o.flags ?? []), '-o', outDir.replace(/\/*$/, '/'), '--', ...o.packages.map(checkPackagePattern));
   return args;
 }
 
@@ -83,36 +91,51 @@ export async function compileKey(o: CompileOptions, env: NodeJS.ProcessEnv): Pro
   const goPath = await realpath(o.go).catch(() => o.go);
   const st = await stat(goPath).catch(() => undefined);
   const goBinary = st ? [goPath, st.size, st.mtimeMs, st.ino, st.dev] : [goPath];
-  return sha256(JSON.stringify([o.dir, o.importPath, o.platform, o.ldflags, o.tags, o.flags, goEnv, goenvText, goBinary])).slice(7, 39);
+  return sha256(JSON.stringify([o.dir, o.packages, o.platform, o.ldflags, o.tags, o.flags, goEnv, goenvText, goBinary])).slice(7, 39);
 }
 
 /**
  * Compiles into the cache entry for this build's key, under the entry's lock, so an
- * unchanged build is a no-op for Go (it sees the output is up to date and skips the
- * link), as `go build -o` is on a developer's machine. The caller gets its own link
- * to the binary, which a later build or a prune cannot change.
+ * unchanged build is a no-op for Go (it sees the outputs are up to date and skips the
+ * link), as `go build -o` is on a developer's machine. The caller gets its own links
+ * to the binaries, which a later build or a prune cannot change.
  */
 async function compileCached(o: CompileOptions, env: NodeJS.ProcessEnv, cache: Cache): Promise<string> {
   const key = await compileKey(o, env);
   const out = await cache.withEntry('bin', key, async (dir) => {
-    const bin = join(dir, 'app');
-    await runGo(o, bin, env);
-    const own = join(tempDir('goscratch-build-'), 'app');
-    await link(bin, own).catch(() => copyFile(bin, own));
+    const bins = join(dir, 'out');
+    await runGo(o, bins, env);
+    const own = tempDir('goscratch-build-');
+    for (const name of await readdir(bins)) await link(join(bins, name), join(own, name)).catch(() => copyFile(join(bins, name), join(own, name)));
     return own;
   });
   await cache.enforce();
   return out;
 }
 
-async function runGo(o: CompileOptions, out: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const r = await execCapture(o.go, compileArgs(o, out, env), { cwd: o.dir, env });
+/** Lines `go build -v` prints for each package it compiles: an import path alone. */
+const PACKAGE_LINE = /^[\w.~+-]+(\/[\w.~+-]+)*$/;
+
+async function runGo(o: CompileOptions, outDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  let partial = '';
+  const onStderr = (text: string): void => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) if (PACKAGE_LINE.test(l)) o.onPackage?.(l);
+  };
+  const r = await execCapture(o.go, compileArgs(o, outDir, env), { cwd: o.dir, env, ...(o.onPackage ? { onStderr } : {}) });
   if (r.code !== 0) {
-    throw new BuildError(`go build for ${formatPlatform(o.platform)} failed:\n${r.stderr.trim()}`);
+    // Go's own messages, without the -v package list, and without goscratch's output directory.
+    const message = r.stderr.split('\n').filter((l) => !PACKAGE_LINE.test(l)).join('\n').replaceAll(outDir.replace(/\/+$/, ''), '<output directory>').trim();
+    throw new BuildError(`go build for ${formatPlatform(o.platform)} failed:\n${message}`);
   }
 }
 
-/** Compiles and returns the binary's path; a compile error carries Go's own output. */
+/**
+ * Compiles and returns a directory of binaries, one per package, named as
+ * `go build -o DIR/` names them; a compile error carries Go's own output.
+ */
 export async function compile(o: CompileOptions, cache: Cache | false = Cache.fromEnv()): Promise<string> {
   const env = compileEnv(o);
   if (cache) {
@@ -123,7 +146,7 @@ export async function compile(o: CompileOptions, cache: Cache | false = Cache.fr
       if (!isFsFailure(e)) throw e;
     }
   }
-  const out = join(tempDir('goscratch-build-'), 'app');
+  const out = tempDir('goscratch-build-');
   await runGo(o, out, env);
   return out;
 }

@@ -5,7 +5,7 @@
  * does, the right release is downloaded into goscratch's cache (download.ts) and
  * used instead, unless downloads are forbidden (`GOSCRATCH_TOOLCHAIN=local`,
  * `GOTOOLCHAIN=local` or `build.toolchain: local`): then the error says which
- * version is needed and how to provide it. `go list -json` finds the package to build.
+ * version is needed and how to provide it. Which packages to build is packages.ts.
  */
 import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -16,15 +16,6 @@ import { silentLogger, type Logger } from '../util/log.js';
 import { execCapture } from './exec.js';
 import { parseGoMod } from './gomod.js';
 import { compareGoVersions, releaseName, reportedVersion, requirement, type GoVersion, type Requirement } from './version.js';
-
-export interface GoPackage {
-  Dir: string;
-  ImportPath: string;
-  Name: string;
-  Module?: { Path: string; Dir: string; GoVersion?: string; Main?: boolean };
-  Error?: { Err: string };
-  DepsErrors?: Array<{ Err: string }>;
-}
 
 /** The go binary to run, and the KEY=VALUE entries every go command gets (before the user's build.env). */
 export interface Toolchain {
@@ -179,46 +170,3 @@ export function checkPackagePattern(pattern: string): string {
   return pattern;
 }
 
-/**
- * Resolves PATH (a directory or a package pattern such as ./cmd/server) to exactly
- * one main package, with its module.
- */
-export async function findMainPackage(go: string, cwd: string, pattern: string, env: readonly string[] = []): Promise<GoPackage> {
-  const r = await execCapture(go, ['list', '-e', '-json', '--', checkPackagePattern(pattern)], { cwd, env: withEnv(process.env, env) });
-  if (r.code !== 0 && !r.stdout.trim()) {
-    throw new BuildError(`cannot read Go package ${pattern} in ${cwd}:\n${r.stderr.trim()}`);
-  }
-  const pkgs = parseJsonStream(r.stdout) as GoPackage[];
-  if (pkgs.length === 0) throw new BuildError(`no Go package matches ${pattern} in ${cwd}`);
-  const broken = pkgs.find((p) => p.Error);
-  if (broken?.Error) throw new BuildError(`Go package ${broken.ImportPath}: ${broken.Error.Err}`);
-  const mains = pkgs.filter((p) => p.Name === 'main');
-  if (mains.length === 0) {
-    throw new BuildError(`${pattern} is package ${pkgs[0]!.Name}, not a main package: point goscratch at the directory of a package main (e.g. ./cmd/server)`);
-  }
-  if (mains.length > 1) {
-    throw new BuildError(`${pattern} matches ${mains.length} main packages (${mains.map((p) => p.ImportPath).join(', ')}); build one at a time`);
-  }
-  return mains[0]!;
-}
-
-/** `go list -json` prints concatenated JSON objects, not an array. */
-function parseJsonStream(text: string): unknown[] {
-  const out: unknown[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{') {
-      if (depth++ === 0) start = i;
-    } else if (c === '}' && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
-  }
-  return out;
-}

@@ -1,8 +1,8 @@
 /**
  * Deterministic tar+gzip layers (after Jib's ReproducibleLayerBuilder): entries sorted
- * by path, missing parent directories added, owner 0:0 with empty user/group names,
- * fixed modes and one mtime for every entry. The same entries always give the same
- * bytes, so the same digest, on every machine.
+ * by path, missing parent directories added, owner 0:0 (or the entry's own numeric
+ * owner) with empty user/group names, fixed modes and one mtime for every entry. The
+ * same entries always give the same bytes, so the same digest, on every machine.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -16,10 +16,16 @@ import { MediaType } from '../oci/mediatypes.js';
 import { bufferLayer } from './layer.js';
 import type { Layer } from './model.js';
 
+/** A numeric owner; entries without one belong to root (0:0). */
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
 export type LayerEntry =
-  | { type: 'file'; path: string; mode: number; data: Buffer }
-  | { type: 'file'; path: string; mode: number; source: string; size: number }
-  | { type: 'dir'; path: string; mode: number }
+  | { type: 'file'; path: string; mode: number; data: Buffer; owner?: Owner }
+  | { type: 'file'; path: string; mode: number; source: string; size: number; owner?: Owner }
+  | { type: 'dir'; path: string; mode: number; owner?: Owner }
   | { type: 'symlink'; path: string; target: string };
 
 export interface LayerOptions {
@@ -105,7 +111,8 @@ async function tarOf(sorted: readonly LayerEntry[], mtimeSeconds: number): Promi
 
 type HeaderBase = { uid: number; gid: number; uname: string; gname: string; mtime: Date };
 
-async function writeEntry(pack: Pack, e: LayerEntry, base: HeaderBase): Promise<void> {
+async function writeEntry(pack: Pack, e: LayerEntry, root: HeaderBase): Promise<void> {
+  const base = e.type !== 'symlink' && e.owner ? { ...root, uid: e.owner.uid, gid: e.owner.gid } : root;
   const data = e.type === 'file' ? ('data' in e ? e.data : await readFile(e.source)) : undefined;
   if (e.type === 'file' && 'size' in e && data!.length !== e.size) throw new Error(`${e.source} changed while the layer was built`);
   return new Promise((resolve, reject) => {

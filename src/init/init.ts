@@ -180,7 +180,8 @@ async function choosePackage(dir: string, modulePath: string, wanted: string | u
   };
   if (wanted !== undefined) return pick(wanted, '--main');
   const { config, path } = await loadConfig(dir);
-  if (config.main !== undefined) return pick(config.main, `main in ${path}`);
+  // A list or pattern (several images) leaves the choice of the Dockerfile's one package to the rules below.
+  if (typeof config.main === 'string' && !config.main.includes('...')) return pick(config.main, `main in ${path}`);
   if (mains.includes('.')) return { pkg: '.', from: 'the module root' };
   if (mains.length === 0) throw new GoscratchError(`no main package (package main) found in ${dir}: add one, or run goscratch init in the module that has it`);
   // A main package go build refuses (an invalid import path) is no candidate.

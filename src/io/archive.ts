@@ -37,15 +37,26 @@ function blobName(digest: string): string {
   return 'blobs/sha256/' + digest.slice('sha256:'.length);
 }
 
+/** One image of an archive: an artifact and the names it is loaded under. */
+export interface ArchiveImage {
+  artifact: Artifact;
+  tags?: readonly string[];
+}
+
 /**
  * Writes an archive to `file`: a new path or regular file is replaced atomically, a
  * FIFO or character device (`/dev/null`, a pipe) written through, a symlink followed
  * to its regular file; anything else is refused (util/fs.ts).
  */
 export async function writeArchive(file: string, a: Artifact, opts: { tags?: readonly string[] } = {}): Promise<void> {
+  return writeArchiveImages(file, [{ artifact: a, ...opts }]);
+}
+
+/** Writes several images into one archive, as `docker save a b` does; see packArchiveImages. */
+export async function writeArchiveImages(file: string, images: readonly ArchiveImage[]): Promise<void> {
   const out = await openOutput(file, { devices: true });
   try {
-    await packArchive(a, out.stream, opts).catch((e: unknown) => {
+    await packArchiveImages(images, out.stream).catch((e: unknown) => {
       throw fsError(e, out.path, 'write');
     });
     await out.commit();
@@ -57,7 +68,15 @@ export async function writeArchive(file: string, a: Artifact, opts: { tags?: rea
 
 /** Writes the archive as a tar stream into `out` (a file, or an engine's load request). */
 export async function packArchive(a: Artifact, out: Writable, opts: { tags?: readonly string[] } = {}): Promise<void> {
-  const tags = opts.tags ?? [];
+  return packArchiveImages([{ artifact: a, ...opts }], out);
+}
+
+/**
+ * Several images in one archive: every blob once, one index.json entry and one
+ * manifest.json entry per image. `docker load` and `podman load` load them all;
+ * skopeo's oci-archive: and docker-archive: transports then need the image named.
+ */
+export async function packArchiveImages(images: readonly ArchiveImage[], out: Writable): Promise<void> {
   const pack = tarPack();
   const done = pipeline(pack, out);
   const base = { uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(0), mode: 0o644 };
@@ -65,19 +84,24 @@ export async function packArchive(a: Artifact, out: Writable, opts: { tags?: rea
     new Promise((res, rej) => pack.entry({ ...base, name }, data, (e) => (e ? rej(e) : res())));
   try {
     await add('oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}'));
-    for (const b of artifactBlobs(a)) {
-      if (b.kind === 'layer') await addStream(pack, { ...base, name: blobName(b.digest), size: b.size }, b.layer);
-      else await add(blobName(b.digest), b.bytes);
+    const written = new Set<string>();
+    for (const { artifact } of images) {
+      for (const b of artifactBlobs(artifact)) {
+        if (written.has(b.digest)) continue;
+        written.add(b.digest);
+        if (b.kind === 'layer') await addStream(pack, { ...base, name: blobName(b.digest), size: b.size }, b.layer);
+        else await add(blobName(b.digest), b.bytes);
+      }
     }
-    // One index.json entry (the first name): oci-archive readers such as skopeo refuse
-    // an archive with several; every name goes into manifest.json for docker/podman.
-    await add('index.json', canonicalJson({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: indexEntries(a, tags.slice(0, 1)) }));
-    const img = dockerImage(a);
-    const manifestJson = [{
-      Config: blobName(img.manifest.config.digest),
-      RepoTags: tags.map((t) => imageName(t).short),
-      Layers: img.layers.map((l) => blobName(l.digest)),
-    }];
+    // One index.json entry per image (its first name): oci-archive readers such as
+    // skopeo refuse an archive with several for one image; every name goes into
+    // manifest.json for docker/podman.
+    const manifests = images.flatMap(({ artifact, tags = [] }) => indexEntries(artifact, tags.slice(0, 1)));
+    await add('index.json', canonicalJson({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }));
+    const manifestJson = images.map(({ artifact, tags = [] }) => {
+      const img = dockerImage(artifact);
+      return { Config: blobName(img.manifest.config.digest), RepoTags: tags.map((t) => imageName(t).short), Layers: img.layers.map((l) => blobName(l.digest)) };
+    });
     await add('manifest.json', Buffer.from(JSON.stringify(manifestJson)));
     pack.finalize();
     await done;

@@ -20,7 +20,8 @@ export interface ResolvedImage {
   buildInfo?: BuildInfo;
 }
 
-export type ImageResolver = (packagePath: string) => Promise<ResolvedImage | string>;
+/** Resolves one package; `prepare`, when there, is told every package first, so it can build them together. */
+export type ImageResolver = ((packagePath: string) => Promise<ResolvedImage | string>) & { prepare?: (packages: readonly string[]) => void };
 
 export interface ResolveOptions {
   resolveImage: ImageResolver;
@@ -51,6 +52,7 @@ export async function resolveManifests(inputs: readonly ManifestFile[], opts: Re
   if (opts.runtimeEnv !== false) for (const f of fields) if (f.container) memoryLimit(f);
 
   const resolved = new Map<string, ResolvedImage>();
+  opts.resolveImage.prepare?.([...first.keys()]);
   await mapLimit([...first.values()], opts.jobs ?? 2, async (f) => {
     try {
       const r = await opts.resolveImage(f.package);

@@ -1,27 +1,38 @@
 /**
- * Where a built artifact goes. Every sink takes the same artifact and image names
- * (like ko's publish.Interface over go-containerregistry's layout/tarball/remote
- * writers): an OCI layout, an archive for `docker load`, a registry, or a running
- * docker/podman. Each can be checked before anything is built, so a run that cannot
- * write its results fails before the compile.
+ * Where built images go. Every sink takes the same images, each an artifact with its
+ * names (like ko's publish.Interface over go-containerregistry's layout/tarball/remote
+ * writers): an OCI layout (each image under its own names), an archive for `docker
+ * load` (one archive holding them all, as `docker save a b` writes), a registry (one
+ * image at REF, several at REF/<name>), or a running docker/podman. Each can be
+ * checked before anything is built, so a run that cannot write its results fails
+ * before the compile.
  */
 import { resolve } from 'node:path';
 import type { Artifact } from '../image/model.js';
-import { writeArchive } from '../io/archive.js';
+import { writeArchiveImages } from '../io/archive.js';
 import { findEngine, loadIntoEngine, pingEngine } from '../io/engine.js';
 import { writeLayout } from '../io/layout.js';
 import { checkOutputs } from '../io/outputs.js';
 import { imageName } from '../io/names.js';
-import type { Reference } from '../oci/reference.js';
+import { Reference } from '../oci/reference.js';
 import type { RegistryOptions } from '../io/registry/session.js';
 import type { BlobProgress } from '../io/registry/upload.js';
 
 export type SinkType = 'oci-layout' | 'tarball' | 'registry' | 'engine';
 
-/** What one sink did: `path` is a file or directory, `repo@digest`, or an engine's socket. */
+/** One image to publish: `name` is its short name (REPO/<name> when pushing several), `tags` its image names. */
+export interface SinkImage {
+  name: string;
+  artifact: Artifact;
+  tags: readonly string[];
+}
+
+/** What one sink did with one image: `path` is a file or directory, `repo@digest`, or an engine's socket. */
 export interface Published {
   type: SinkType;
   path: string;
+  /** The image's name (SinkImage.name). */
+  image: string;
   /** The names the artifact now has there (registry `repo:tag`s, engine image names). */
   names?: string[];
 }
@@ -32,7 +43,8 @@ export interface Sink {
   readonly label: string;
   /** Fails, before any work, when the sink cannot take an artifact. */
   check(): Promise<void>;
-  publish(a: Artifact, tags: readonly string[]): Promise<Published>;
+  /** Publishes every image; one Published per image, in their order. */
+  publish(images: readonly SinkImage[]): Promise<Published[]>;
 }
 
 export function layoutSink(dir: string): Sink {
@@ -41,37 +53,42 @@ export function layoutSink(dir: string): Sink {
     type: 'oci-layout',
     label: `OCI layout ${dir}`,
     check: () => checkOutputs({ layout: path }),
-    publish: async (a, tags) => {
-      await writeLayout(path, a, { tags });
-      return { type: 'oci-layout', path };
+    publish: async (images) => {
+      for (const img of images) await writeLayout(path, img.artifact, { tags: img.tags });
+      return images.map((img) => ({ type: 'oci-layout', path, image: img.name }));
     },
   };
 }
 
+/** One archive with every image: `docker load` and `podman load` load them all. */
 export function archiveSink(file: string): Sink {
   const path = resolve(file);
   return {
     type: 'tarball',
     label: `archive ${file}`,
     check: () => checkOutputs({ tarball: path }),
-    publish: async (a, tags) => {
-      await writeArchive(path, a, { tags });
-      return { type: 'tarball', path };
+    publish: async (images) => {
+      await writeArchiveImages(path, images.map((img) => ({ artifact: img.artifact, tags: img.tags })));
+      return images.map((img) => ({ type: 'tarball', path, image: img.name }));
     },
   };
 }
 
 export interface RegistrySinkOptions {
-  /** The repository, with the tag written in the reference, if any. */
+  /** The repository of one image, or the parent of several (each at target/<name>). */
   target: Reference;
-  /** Tags to push besides the target's own; `latest` when there are none at all. */
+  /** Tags every image gets (the one written in REF); each image's own names add theirs, and `latest` when there are none at all. */
   tags: readonly string[];
   registry?: RegistryOptions;
   jobs?: number;
   onProgress?: (p: BlobProgress) => void;
 }
 
-/** Pushes the artifact under the target's tag and every image name's tag (`latest` when none is given). */
+/**
+ * Pushes one image to the target, several each to target/<name> (like ko with
+ * KO_DOCKER_REPO), under the target's tag and the tags of the image's names
+ * (`latest` when there are none).
+ */
 export function registrySink(o: RegistrySinkOptions): Sink {
   return {
     type: 'registry',
@@ -79,16 +96,22 @@ export function registrySink(o: RegistrySinkOptions): Sink {
     check: async () => {
       for (const t of o.tags) o.target.withTag(t); // an invalid tag fails here, not after the build
     },
-    publish: async (a) => {
+    publish: async (images) => {
       const { pushArtifact } = await import('../io/registry/push.js');
-      const tags = o.tags.length ? [...o.tags] : ['latest'];
-      const r = await pushArtifact(o.target.withTag(tags[0]!), a, {
-        tags,
-        ...o.registry,
-        ...(o.jobs ? { jobs: o.jobs } : {}),
-        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-      });
-      return { type: 'registry', path: r.ref, names: r.tagged };
+      const out: Published[] = [];
+      for (const img of images) {
+        const repo = images.length === 1 ? o.target : new Reference(o.target.registry, `${o.target.repository}/${img.name}`);
+        const own = [...new Set([...o.tags, ...tagsOf(img.tags)])];
+        const tags = own.length ? own : ['latest'];
+        const r = await pushArtifact(repo.withTag(tags[0]!), img.artifact, {
+          tags,
+          ...o.registry,
+          ...(o.jobs ? { jobs: o.jobs } : {}),
+          ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        });
+        out.push({ type: 'registry', path: r.ref, image: img.name, names: r.tagged });
+      }
+      return out;
     },
   };
 }
@@ -100,7 +123,11 @@ export function engineSink(spec: string): Sink {
     type: 'engine',
     label: `${engine.name} (${engine.socket})`,
     check: () => pingEngine(engine),
-    publish: async (a, tags) => ({ type: 'engine', path: engine.socket, names: await loadIntoEngine(engine, a, tags) }),
+    publish: async (images) => {
+      const out: Published[] = [];
+      for (const img of images) out.push({ type: 'engine', path: engine.socket, image: img.name, names: await loadIntoEngine(engine, img.artifact, img.tags) });
+      return out;
+    },
   };
 }
 

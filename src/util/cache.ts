@@ -1,5 +1,5 @@
 /**
- * goscratch's cache between runs: compiled binaries (`bin/<key>/app`, see
+ * goscratch's cache between runs: compiled binaries (`bin/<key>/out/<name>`, see
  * golang/compile.ts) and compressed layers (`layers/<key>`, image/layerbuilder.ts).
  * An explicit object with a location, a lock per entry while it is written, and a
  * size bound: after each write the least recently used entries are removed until it

@@ -18,7 +18,7 @@ import { pushArtifact } from '../../src/io/registry/push.js';
 import { goscratch } from '../helpers/run.js';
 import { writeModule } from '../helpers/fixtures.js';
 import { BASE_GROUP, BASE_PASSWD, baseImage, writeBaseLayout } from '../helpers/base-image.js';
-import { layoutImages, layoutIndex, layoutRefs, readBlobJson } from '../helpers/oci.js';
+import { layoutImages, layoutIndex, layoutRefs, readBlobJson, readImageFile } from '../helpers/oci.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { runImage, unpackImage } from '../helpers/runc.js';
 import { execOk } from '../helpers/exec.js';
@@ -118,6 +118,38 @@ describe('goscratch build --base', needTools('go'), () => {
     const scratchAll = await goscratch(['build', mod, '--platform', 'all', '--oci-layout', join(dir, 'none')]);
     assert.equal(scratchAll.code, 2);
     assert.match(scratchAll.stderr, /--platform all builds every platform of the base image, and scratch has none/);
+  });
+
+  it('several packages go on one base: each an index over the base\'s platforms, with the app user\'s directories and volumes beside the base\'s', async () => {
+    const tools = await writeModule(join(dir, 'tools'), { 'cmd/alpha/main.go': 'package main\n\nfunc main() {}\n', 'cmd/beta/main.go': 'package main\n\nfunc main() {}\n' }, 'example.com/tools');
+    const base = join(dir, 'volumes-layout');
+    const config = { Env: ['PATH=/bin'], WorkingDir: '/work', Volumes: { '/base-vol': {} as Record<string, never> } };
+    await writeBaseLayout(base, { platforms: [amd64, arm64], passwd: BASE_PASSWD, group: BASE_GROUP, config, entries: [{ type: 'symlink', path: '/srv', target: 'work' }] });
+    const out = join(dir, 'tools-out');
+    const r = await goscratch(['build', './cmd/...', '--base', base, '--platform', 'all', '--dir', '/data', '--volume', '/cache', '-t', '{{.Name}}:1', '--oci-layout', out, '--json'], { cwd: tools });
+    assert.equal(r.code, 0, r.stderr);
+    const built = JSON.parse(r.stdout) as { images: { name: string; platforms: { platform: string }[] }[] };
+    assert.deepEqual(built.images.map((i) => [i.name, i.platforms.map((p) => p.platform)]), [['alpha', ['linux/amd64', 'linux/arm64']], ['beta', ['linux/amd64', 'linux/arm64']]]);
+    const [baseIndex] = await layoutIndex(base);
+    const tops = await layoutIndex(out);
+    assert.deepEqual(tops.map((d) => d.annotations?.['org.opencontainers.image.ref.name']), ['1', '1']);
+    for (const top of tops) {
+      const index = await readBlobJson<{ annotations?: Record<string, string> }>(out, top.digest);
+      assert.equal(index.annotations?.['org.opencontainers.image.base.digest'], baseIndex?.digest, 'each index names the base index');
+    }
+    const images = await layoutImages(out);
+    assert.equal(images.length, 4);
+    for (const img of images) {
+      assert.equal(img.manifest.layers.length, 4, "the base's layer, goscratch's files, the directories, the binary");
+      assert.deepEqual(Object.keys(img.config.config.Volumes ?? {}).sort(), ['/base-vol', '/cache']);
+      assert.equal(img.config.config.WorkingDir, '/work');
+      assert.equal((await readImageFile(out, img.manifest, '/etc/passwd'))?.toString(), BASE_PASSWD + 'appuser:x:10001:10001::/nonexistent:/sbin/nologin\n');
+    }
+
+    // A directory of the app user below a link in the base is refused, as the binary would be.
+    const linked = await goscratch(['build', './cmd/...', '--base', base, '--platform', 'linux/amd64', '--dir', '/srv/data', '--oci-layout', join(dir, 'none')], { cwd: tools });
+    assert.equal(linked.code, 2, linked.stderr);
+    assert.match(linked.stderr, /\/srv is a symbolic link \(to work\), so goscratch cannot write \/srv\/data without replacing it/);
   });
 
   it('a docker archive is a base too (skopeo writes it with uncompressed layers)', async (t) => {

@@ -50,7 +50,7 @@ describe('goscratch build --load', needTools('go', 'dockerd', 'docker', 'podman'
     const r = await goscratch(['build', join(EXAMPLES, 'hello'), '--load', '--json', ...tagArgs], { env: { DOCKER_HOST: `unix://${docker!.socket}` } });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { digest: string; outputs: Array<{ type: string; path: string; names?: string[] }> };
-    assert.deepEqual(out.outputs, [{ type: 'engine', path: docker!.socket, names: NAMES }]);
+    assert.deepEqual(out.outputs, [{ type: 'engine', path: docker!.socket, image: 'hello', names: NAMES }]);
     for (const n of NAMES) {
       const user = (await docker!.ok(['image', 'inspect', '--format', '{{.Config.User}}', n])).stdout.trim();
       assert.equal(user, '10001:10001', n);

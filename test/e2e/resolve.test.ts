@@ -96,6 +96,7 @@ describe('goscratch resolve / apply against a real registry', needTools('go', 'd
     await manifestDigestOk(hello);
     await manifestDigestOk(migrate);
     assert.match(r.stderr, /goscratch:\/\/\.\/cmd\/hello -> /);
+    assert.match(r.stderr, /compiling 2 packages for /, 'the two packages of one module are one build');
 
     // Reproducible builds: the same source resolves to the same digests, here from stdin.
     const again = await goscratch(['resolve', '-f', '-', '--push-to', `${reg.host}/team`, '--no-runtime-env', '--json'], { cwd: mod, input: MANIFESTS });

@@ -69,11 +69,43 @@ describe('files from the machine', () => {
     await mkdir(join(root, 'conf'), { recursive: true });
     await writeFile(join(root, 'conf', 'app.yaml'), 'a: 1\n');
     await writeFile(join(root, 'passwd'), 'evil\n');
-    const ok = await projectFileEntries(root, [{ src: join(root, 'conf'), dst: '/etc' }]);
+    const ok = await projectFileEntries(root, { files: [{ src: join(root, 'conf'), dst: '/etc' }] });
     assert.deepEqual(ok.map((e) => e.path), ['/etc', '/etc/app.yaml'], 'a directory may go into /etc');
     await writeFile(join(root, 'conf', 'passwd'), 'root::0:0::/:/bin/sh\n');
-    await assert.rejects(projectFileEntries(root, [{ src: join(root, 'conf'), dst: '/etc' }]), usage(/image\.files: \/etc\/passwd would replace \/etc\/passwd/));
-    await assert.rejects(projectFileEntries(root, [{ src: join(root, 'passwd'), dst: '/etc' }]), usage(/\/etc would replace \/etc\/passwd/), 'a file where /etc must be a directory');
-    await assert.rejects(projectFileEntries(root, [{ src: join(root, 'conf'), dst: '/tmp' }]), usage(/\/tmp would replace \/tmp/));
+    await assert.rejects(projectFileEntries(root, { files: [{ src: join(root, 'conf'), dst: '/etc' }] }), usage(/image\.files: \/etc\/passwd would replace \/etc\/passwd/));
+    await assert.rejects(projectFileEntries(root, { files: [{ src: join(root, 'passwd'), dst: '/etc' }] }), usage(/\/etc would replace \/etc\/passwd/), 'a file where /etc must be a directory');
+    await assert.rejects(projectFileEntries(root, { files: [{ src: join(root, 'conf'), dst: '/tmp' }] }), usage(/\/tmp would replace \/tmp/));
+  });
+
+  test('copies take their owner and mode; the app user\'s directories merge with copied ones, never with a copied file', async () => {
+    const root = join(dir, 'owned');
+    await mkdir(join(root, 'conf', 'sub'), { recursive: true });
+    await writeFile(join(root, 'conf', 'app.yaml'), 'a: 1\n');
+    await writeFile(join(root, 'conf', 'sub', 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+    const user = { uid: 10001, gid: 10001 };
+    const entries = await projectFileEntries(root, {
+      files: [{ src: join(root, 'conf'), dst: '/etc/app', owner: user, mode: 0o640 }, { src: join(root, 'conf', 'app.yaml'), dst: '/defaults.yaml' }],
+      dirs: [{ path: '/etc/app/sub', mode: 0o700 }, { path: '/data', mode: 0o755 }],
+      dirOwner: user,
+    });
+    const by = Object.fromEntries(entries.map((e) => [e.path, [e.type, e.type === 'symlink' ? 0 : e.mode, e.type === 'symlink' ? undefined : e.owner]]));
+    assert.deepEqual(by, {
+      '/etc/app': ['dir', 0o755, user],
+      '/etc/app/app.yaml': ['file', 0o640, user],
+      '/etc/app/sub': ['dir', 0o700, user],
+      '/etc/app/sub/run.sh': ['file', 0o640, user],
+      '/defaults.yaml': ['file', 0o444, undefined],
+      '/data': ['dir', 0o755, user],
+    });
+    await assert.rejects(projectFileEntries(root, { files: [{ src: join(root, 'conf', 'app.yaml'), dst: '/data' }], dirs: [{ path: '/data', mode: 0o755 }] }), usage(/image\.dirs: \/data is a file copied by image\.files/));
+  });
+
+  test('a copy from goscratch.yaml stays in the project; one from --file may come from anywhere', async () => {
+    const root = join(dir, 'confined');
+    await mkdir(root, { recursive: true });
+    await assert.rejects(projectFileEntries(root, { files: [{ src: '/etc/hostname', dst: '/h' }] }), usage(/image\.files: \/etc\/hostname leads outside the project/));
+    const free = await projectFileEntries(root, { files: [{ src: '/etc/hostname', dst: '/h', confined: false }] });
+    assert.deepEqual(free.map((e) => e.path), ['/h']);
+    await assert.rejects(projectFileEntries(root, { files: [{ src: join(root, 'absent'), dst: '/h', confined: false }] }), usage(/^--file: .*absent does not exist$/));
   });
 });

@@ -22,7 +22,8 @@ test('defaults: this platform, appuser 10001:10001, bundled CA, no root', async 
   const dir = project();
   const s = await resolveSettings(dir, {}, {});
   assert.equal(s.moduleDir, dir);
-  assert.equal(s.pattern, '.');
+  assert.deepEqual(s.patterns, ['.'], 'the directory named');
+  assert.equal(s.current, undefined);
   assert.equal(s.platforms.length, 1);
   assert.deepEqual([s.user.name, s.user.uid, s.user.gid], ['appuser', 10001, 10001]);
   assert.equal(s.caCerts, 'bundled');
@@ -47,8 +48,8 @@ test('flags override env, env overrides the file, the file overrides defaults', 
 
 test('a sub-directory target builds that package from the module root', async () => {
   const dir = project('main: ./cmd/server\n');
-  assert.equal((await resolveSettings(join(dir, 'cmd', 'server'), {}, {})).pattern, './cmd/server');
-  assert.equal((await resolveSettings(dir, {}, {})).pattern, '.');
+  assert.deepEqual((await resolveSettings(join(dir, 'cmd', 'server'), {}, {})).patterns, ['./cmd/server']);
+  assert.deepEqual((await resolveSettings(dir, {}, {})).patterns, ['.']);
 });
 
 test('root is refused unless allowed; bad ports, platforms and users are named', async () => {
@@ -190,6 +191,83 @@ test('the source label never carries a token from the remote URL, and a local re
   assert.doesNotMatch(JSON.stringify(labels), /SECRET/);
   git('remote', 'set-url', 'origin', '/home/me/src/repo');
   assert.equal(provenanceLabels(await provenance(dir, {}))['org.opencontainers.image.source'], undefined);
+});
+
+test('builds entries: their settings add to build:, their ldflags are checked like build:\'s, templates rendered from git and the environment', async (t) => {
+  const refused = project('builds:\n  - {main: ./cmd/server, ldflags: ["-extld=/tmp/x.sh"]}\n');
+  await assert.rejects(resolveSettings(refused, {}, {}), (e: unknown) => e instanceof UsageError && /goscratch\.yaml: builds\.0\.ldflags\.0: .*-extld.*--allow-exec/.test(e.message));
+  // A template cannot smuggle a linker flag in: its value may not start one.
+  const smuggled = project('build:\n  ldflags: ["-X main.v={{.Env.V}}"]\n');
+  await assert.rejects(resolveSettings(smuggled, {}, { V: '1 -extld=/tmp/x.sh' }), /build\.ldflags\.0 .*\{\{\.Env\.V\}\} is "1 -extld=\/tmp\/x\.sh", which holds a space/);
+  assert.deepEqual((await resolveSettings(smuggled, { ldflags: ['-X main.w={{.Env.V}}'] }, { V: '1.4' })).ldflags, ['-X main.v=1.4', '-X main.w=1.4']);
+  await assert.rejects(resolveSettings(project('builds:\n  - {main: ./cmd/...}\n'), {}, {}), /builds\.0\.main: names one package/);
+  // The toolchain is the module's: build: chooses it, a builds entry cannot.
+  await assert.rejects(resolveSettings(project('builds:\n  - {main: ./cmd/a, toolchain: local}\n'), {}, {}), /builds\.0\.toolchain: unknown key/);
+  await assert.rejects(resolveSettings(project('builds:\n  - {main: ./cmd/a, name: Big}\n'), {}, {}), /builds\.0\.name: must be a lower-case image name/);
+  if (!requireTool(t, 'git')) return;
+  const dir = project('build:\n  ldflags: ["-X main.version={{.Git.Tag}}", "-X main.commit={{.Git.ShortCommit}}"]\n');
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { stdio: 'pipe', encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).trim();
+  await assert.rejects(resolveSettings(dir, {}, {}), /\{\{\.Git\.Tag\}\}: the module is not in a git checkout/);
+  git('init', '-q');
+  git('add', 'go.mod');
+  git('commit', '-q', '-m', 'x');
+  const short = git('rev-parse', '--short', 'HEAD');
+  assert.deepEqual((await resolveSettings(dir, {}, {})).ldflags, ['-X main.version=v0.0.0', `-X main.commit=${short}`], 'untagged: v0.0.0, as ko');
+  git('tag', 'v1.4.0');
+  git('commit', '-q', '--allow-empty', '-m', 'y');
+  assert.equal((await resolveSettings(dir, {}, {})).ldflags[0], '-X main.version=v1.4.0', 'the latest tag reachable from HEAD');
+});
+
+test('writable paths: --dir and image.dirs (PATH[:MODE]), volumes and the workdir become directories of the app user', async () => {
+  const dir = project('image:\n  workdir: /srv/app\n  dirs: [/data, {path: /var/cache/app, mode: "0700"}]\n  volumes: [/data, /var/lib/app]\n');
+  const s = await resolveSettings(dir, { dir: ['/scratch:1777', '/data:0750'], volume: ['/logs'] }, {});
+  assert.deepEqual(s.dirs, [
+    { path: '/data', mode: 0o750 },
+    { path: '/var/cache/app', mode: 0o700 },
+    { path: '/scratch', mode: 0o1777 },
+    { path: '/var/lib/app', mode: 0o755 },
+    { path: '/logs', mode: 0o755 },
+    { path: '/srv/app', mode: 0o755 },
+  ]);
+  assert.deepEqual(s.volumes, ['/data', '/var/lib/app', '/logs']);
+  // A workdir holding goscratch's files or the binary stays root's, as / does.
+  for (const workdir of ['/', '/etc', '/usr/local']) assert.deepEqual((await resolveSettings(project(), { workdir }, {})).dirs, [], workdir);
+  assert.deepEqual((await resolveSettings(project(), { workdir: '/usr', binary: '/app/server' }, {})).dirs, [{ path: '/usr', mode: 0o755 }]);
+});
+
+test('writable paths and copied files are refused alike from a flag and from goscratch.yaml', async () => {
+  const cases: Array<[BuildFlags, string, RegExp]> = [
+    [{ dir: ['data'] }, 'image:\n  dirs: [data]\n', /must be an absolute path/],
+    [{ dir: ['/etc'] }, 'image:\n  dirs: [/etc]\n', /\/etc holds \/etc\/passwd: the app user owning it could replace that file/],
+    [{ dir: ['/'] }, 'image:\n  dirs: ["/"]\n', /\/ holds \/etc\/passwd/],
+    [{ dir: ['/tmp'] }, 'image:\n  dirs: [/tmp]\n', /would replace \/tmp/],
+    [{ dir: ['/data:0755x'] }, 'image:\n  dirs: ["/data:0755x"]\n', /must be octal permission bits/],
+    [{ dir: ['/data:4755'] }, 'image:\n  dirs: ["/data:4755"]\n', /no setuid or setgid/],
+    [{ dir: ['/usr/local'] }, 'image:\n  dirs: [/usr/local]\n', /\/usr\/local holds the binary's directory \/usr\/local\/bin/],
+    [{ volume: ['/etc/ssl'] }, 'image:\n  volumes: [/etc/ssl]\n', /\/etc\/ssl holds \/etc\/ssl\/certs\/ca-certificates\.crt/],
+    [{ file: ['./conf:/etc/passwd'] }, 'image:\n  files: [{src: conf, dst: /etc/passwd}]\n', /would replace \/etc\/passwd/],
+    [{ file: ['./conf:etc'] }, 'image:\n  files: [{src: conf, dst: etc}]\n', /expected SRC:DST with an absolute DST|must be an absolute path/],
+  ];
+  for (const [flags, yaml, re] of cases) {
+    await assert.rejects(resolveSettings(project(), flags, {}), (e: unknown) => e instanceof UsageError && re.test(e.message) && /^--[a-z-]+ /.test(e.message), JSON.stringify(flags));
+    await assert.rejects(resolveSettings(project(yaml), {}, {}), (e: unknown) => e instanceof UsageError && re.test(e.message), yaml);
+  }
+  // YAML reads 0755 as the number 755: a mode must be written as text.
+  await assert.rejects(resolveSettings(project('image:\n  dirs: [{path: /data, mode: 0755}]\n'), {}, {}), /write the mode as quoted octal text, e\.g\. "0755": YAML reads 755 as a decimal number/);
+});
+
+test('image.files entries take an owner and a mode; --file copies from anywhere the user points', async () => {
+  const dir = project('image:\n  uid: 2000\n  files:\n    - {src: conf, dst: /etc/app, owner: user, mode: "0640"}\n    - {src: a.txt, dst: /a.txt, owner: "123:456"}\n    - {src: b.txt, dst: /b.txt, owner: root}\n');
+  const s = await resolveSettings(dir, { file: ['/etc/hostname:/etc/host-of-build', 'a:b:/c'] }, {});
+  assert.deepEqual(s.files.map((f) => [f.dst, f.owner, f.mode, f.confined]), [
+    ['/etc/app', { uid: 2000, gid: 2000 }, 0o640, true],
+    ['/a.txt', { uid: 123, gid: 456 }, undefined, true],
+    ['/b.txt', undefined, undefined, true],
+    ['/etc/host-of-build', undefined, undefined, false],
+    ['/c', undefined, undefined, false],
+  ]);
+  assert.equal(s.files[4]!.src, join(process.cwd(), 'a:b'), 'the last ":/" divides SRC from DST');
+  await assert.rejects(resolveSettings(project('image:\n  files: [{src: a, dst: /a, owner: nobody}]\n'), {}, {}), /must be "root", "user" \(the image user\) or numeric UID\[:GID\]/);
 });
 
 test('base: --base over goscratch.yaml (made absolute in the project); scratch is no base; --platform all needs a base', async () => {

@@ -26,7 +26,7 @@ export interface Manifest {
 export interface ImageConfig {
   architecture: string;
   os: string;
-  config: { User?: string; Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; ExposedPorts?: Record<string, object> };
+  config: { User?: string; Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; ExposedPorts?: Record<string, object>; Volumes?: Record<string, object>; WorkingDir?: string };
 }
 
 export interface LayoutImage {

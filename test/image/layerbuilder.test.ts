@@ -70,6 +70,18 @@ test('entries are sorted, parents added, owners 0:0, modes and mtimes fixed', as
   assert.equal(mode('usr/'), 0o755);
 });
 
+test('an entry with its own owner gets it in the tar header; its parents stay root\'s', async () => {
+  const l = await buildLayer([{ type: 'dir', path: '/var/lib/app', mode: 0o700, owner: { uid: 10001, gid: 10002 } }, { type: 'file', path: '/etc/app.conf', mode: 0o440, data: Buffer.from('x'), owner: { uid: 0, gid: 10002 } }], { mtime: 0, cache: false });
+  const list = await listTar(gunzipSync(await readAll(l)));
+  assert.deepEqual(list.map((e) => [e.name, e.uid, e.gid, e.mode]), [
+    ['etc/', 0, 0, 0o755],
+    ['etc/app.conf', 0, 10002, 0o440],
+    ['var/', 0, 0, 0o755],
+    ['var/lib/', 0, 0, 0o755],
+    ['var/lib/app/', 10001, 10002, 0o700],
+  ]);
+});
+
 test('files streamed from disk equal the same bytes given in memory', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gs-layer-'));
   const data = Buffer.alloc(3 * 1024 * 1024, 7);

@@ -125,7 +125,7 @@ test('the compile key changes with everything Go reads: GOFLAGS, CGO_*, the go e
   writeFileSync(goB, 'go binary B, another version');
   const goenv = join(d, 'goenv');
   writeFileSync(goenv, 'GOFLAGS=-tags=blue\n');
-  const o: CompileOptions = { go: goA, dir: '/src', importPath: '.', platform: { os: 'linux', architecture: 'amd64' } };
+  const o: CompileOptions = { go: goA, dir: '/src', packages: ['.'], platform: { os: 'linux', architecture: 'amd64' } };
   const base = { PATH: '/bin', HOME: '/home/u', GOENV: goenv, CGO_ENABLED: '0' };
   const k = await compileKey(o, base);
   assert.equal(await compileKey(o, { ...base, PATH: '/usr/bin', GOSCRATCH_CACHE: '/elsewhere' }), k, 'unrelated variables do not matter');
@@ -136,6 +136,7 @@ test('the compile key changes with everything Go reads: GOFLAGS, CGO_*, the go e
     ['CC', compileKey(o, { ...base, CC: 'clang' })],
     ['go binary', compileKey({ ...o, go: goB }, base)],
     ['tags', compileKey({ ...o, tags: ['red'] }, base)],
+    ['packages', compileKey({ ...o, packages: ['.', './cmd/other'] }, base)],
   ];
   for (const [what, key] of differs) assert.notEqual(await key, k, what);
   writeFileSync(goenv, 'GOFLAGS=-tags=red\n');
