@@ -90,12 +90,6 @@ async function locateGo(env: NodeJS.ProcessEnv): Promise<string | undefined> {
 
 const noGo = (): BuildError => new BuildError('no Go toolchain found: install Go (https://go.dev/dl/) and put `go` on PATH, or set GOSCRATCH_GO to its path');
 
-export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const go = await locateGo(env);
-  if (go) return go;
-  throw noGo();
-}
-
 /** The version `go version` reports, asked outside any module so that go never switches toolchains to answer. */
 export async function goVersion(go: string, env: NodeJS.ProcessEnv = process.env): Promise<GoVersion | 'devel' | undefined> {
   const r = await execCapture(go, ['version'], { cwd: '/', env: { ...env, GOTOOLCHAIN: 'local' } });
