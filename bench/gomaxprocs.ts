@@ -7,7 +7,7 @@
  * cgroup's nr_throttled and throttled_time during the load, p50/p99 latency and
  * requests/s; then tuned/default ratios.
  *
- *   node --import tsx bench/gomaxprocs.ts        (ROUNDS=3 WORK_MS=10 DURATION=10s by default)
+ *   npm run bench -- gomaxprocs     (ROUNDS, else GOSCRATCH_BENCH_RUNS, else 3; WORK_MS=10 DURATION=10s by default)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,9 +17,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, waitForHttp } from '../test/helpers/http.js';
 import { runImage } from '../test/helpers/runc.js';
 import { missingTools } from '../test/helpers/tools.js';
-import { stats } from './lib/timing.js';
+import { runCount, stats } from './lib/timing.js';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = process.env.ROUNDS ? Number(process.env.ROUNDS) : runCount(3);
 const WORK_MS = Number(process.env.WORK_MS ?? 10);
 const DURATION = process.env.DURATION ?? '10s';
 const QUOTA = { quota: 50_000, period: 100_000 };

@@ -37,7 +37,7 @@ function rows(title: string, s: Map<string, Stats>, names: Record<keyof Peers, s
   const gs = s.get('goscratch')!;
   const v = verdict(gs, s.get('skopeo'));
   return [
-    { label: `${title}: ${names.goscratch}`, stats: gs, ...(v ? { verdict: v } : {}) },
+    { label: `${title}: ${names.goscratch}`, stats: gs, ...(v ? { verdict: v } : { note: 'target is against skopeo: not evaluated' }) },
     ...PEERS.map((p): Row => {
       const st = s.get(p);
       return st ? { label: `${title}: ${names[p]}`, stats: st } : { label: `${title}: ${names[p]}`, note: skipReason(p)! };

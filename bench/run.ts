@@ -6,7 +6,7 @@
  * that crashes is.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { tool } from './lib/commands.js';
 
@@ -22,7 +22,7 @@ if (unknown.length) {
 const go = tool('go');
 const goVersion = go ? spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim() : 'go not found';
 console.log(`goscratch bench, ${new Date().toISOString()}`);
-console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${goVersion}`);
+console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg()[0]!.toFixed(1)}, Node ${process.version}, ${goVersion}`);
 console.log(`runs per row: ${process.env.GOSCRATCH_BENCH_RUNS ?? "each suite's default"} (GOSCRATCH_BENCH_RUNS)`);
 
 let failed = 0;
