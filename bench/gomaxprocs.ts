@@ -7,7 +7,7 @@
  * cgroup's nr_throttled and throttled_time during the load, p50/p99 latency and
  * requests/s; then tuned/default ratios.
  *
- *   node --import tsx bench/gomaxprocs.ts        (ROUNDS=3 WORK_MS=10 DURATION=10s by default)
+ *   npm run bench -- gomaxprocs     (ROUNDS, else GOSCRATCH_BENCH_RUNS, else 3; WORK_MS=10 DURATION=10s by default)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,9 +17,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, waitForHttp } from '../test/helpers/http.js';
 import { runImage } from '../test/helpers/runc.js';
 import { missingTools } from '../test/helpers/tools.js';
-import { median, printTable } from './stats.js';
+import { runCount, stats } from './lib/timing.js';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = process.env.ROUNDS ? Number(process.env.ROUNDS) : runCount(3);
 const WORK_MS = Number(process.env.WORK_MS ?? 10);
 const DURATION = process.env.DURATION ?? '10s';
 const QUOTA = { quota: 50_000, period: 100_000 };
@@ -97,24 +97,23 @@ async function main(): Promise<void> {
       runs.default.push(await measure(plain, 'default'));
       runs.tuned.push(await measure(tuned, 'tuned'));
     }
-    const med = (v: 'default' | 'tuned', k: keyof Sample): number => median(runs[v].map((s) => s[k]));
+    const med = (v: 'default' | 'tuned', k: keyof Sample): number => stats(runs[v].map((s) => s[k])).median;
     const row = (label: string, k: keyof Sample, fmt: (x: number) => string): [string, string, string] => [
       label,
       fmt(med('default', k)),
       `${fmt(med('tuned', k))}   ratio ${(med('tuned', k) / med('default', k)).toFixed(2)}`,
     ];
-    printTable(
-      `examples/hello under a 0.5-CPU quota, wrk -t1 -c4 -d${DURATION} /work?ms=${WORK_MS}, median of ${ROUNDS} rounds: default vs --cpus 0.5`,
-      [
-        ['', 'default', 'tuned (--cpus 0.5)'],
-        row('GOMAXPROCS', 'gomaxprocs', (x) => String(x)),
-        row('nr_throttled', 'nrThrottled', (x) => x.toFixed(0)),
-        row('throttled_time', 'throttledSec', (x) => `${x.toFixed(2)} s`),
-        row('p50 latency', 'p50', (x) => `${x.toFixed(1)} ms`),
-        row('p99 latency', 'p99', (x) => `${x.toFixed(1)} ms`),
-        row('requests/s', 'rps', (x) => x.toFixed(1)),
-      ],
-    );
+    const rows: Array<[string, string, string]> = [
+      ['', 'default', 'tuned (--cpus 0.5)'],
+      row('GOMAXPROCS', 'gomaxprocs', (x) => String(x)),
+      row('nr_throttled', 'nrThrottled', (x) => x.toFixed(0)),
+      row('throttled_time', 'throttledSec', (x) => `${x.toFixed(2)} s`),
+      row('p50 latency', 'p50', (x) => `${x.toFixed(1)} ms`),
+      row('p99 latency', 'p99', (x) => `${x.toFixed(1)} ms`),
+      row('requests/s', 'rps', (x) => x.toFixed(1)),
+    ];
+    console.log(`\nexamples/hello under a 0.5-CPU quota, wrk -t1 -c4 -d${DURATION} /work?ms=${WORK_MS}, median of ${ROUNDS} rounds: default vs --cpus 0.5`);
+    for (const [a, b, c] of rows) console.log(`  ${a.padEnd(16)}  ${b.padStart(10)}  ${c}`);
     const cut = 1 - med('tuned', 'throttledSec') / med('default', 'throttledSec');
     console.log(`\n  throttled time ${(cut * 100).toFixed(0)}% lower with the tuning (target: at least 40%); p99 ${med('tuned', 'p99') < med('default', 'p99') ? 'lower' : 'NOT lower'} with the tuning`);
   } finally {

@@ -1,13 +1,13 @@
 /**
- * `goscratch inspect` against `go version -m`, medians of RUNS runs in this one process:
- *   - a ~20 MB Go binary (net/http, go/types, html/template, ... with DWARF):
- *     in-process analysis (ELF + build info + linked functions) and the whole CLI,
- *     each as a ratio to `go version -m` on the same file;
- *   - a 3-layer image archive (base files, a data layer, the binary): in process and
- *     the whole CLI (layers streamed, entrypoint extracted to a temp file).
+ * `goscratch inspect` against `go version -m`, no target (for context):
+ *   - a ~20 MB Go binary (net/http, go/types, html/template, ... with DWARF): the
+ *     whole CLI interleaved with `go version -m` on the same file, and the analysis
+ *     in process (ELF + build info + linked functions);
+ *   - a 3-layer image archive (base files, a data layer, the binary): the whole CLI
+ *     (layers streamed, entrypoint extracted to a temp file), and in process.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,10 +17,11 @@ import { buildLayer } from '../src/image/layerbuilder.js';
 import { newImage } from '../src/image/model.js';
 import { baseEntries, bundledCaCertificates, DEFAULT_USER } from '../src/image/scratch.js';
 import { writeArchive } from '../src/io/archive.js';
-import { median, ms, printTable, timeRuns } from './stats.js';
+import { goscratch, skipReason, tool } from './lib/commands.js';
+import { compared, printTable } from './lib/report.js';
+import { interleave, runCount, timeInProcess } from './lib/timing.js';
 
-const RUNS = Number(process.env.RUNS ?? 7);
-const root = new URL('..', import.meta.url).pathname;
+const RUNS = runCount(7);
 const work = mkdtempSync(join(tmpdir(), 'gs-bench-inspect-'));
 
 const BIG = `package main
@@ -73,7 +74,7 @@ function buildBinary(): string {
   writeFileSync(join(dir, 'go.mod'), 'module example.com/big\n\ngo 1.21\n');
   writeFileSync(join(dir, 'main.go'), BIG);
   const out = join(work, 'big.bin');
-  execFileSync('go', ['build', '-ldflags=-compressdwarf=false', '-o', out, '.'], { cwd: dir, env: { ...process.env, CGO_ENABLED: '0', GOPROXY: 'off', GOFLAGS: '-mod=mod' } });
+  execFileSync(tool('go')!, ['build', '-ldflags=-compressdwarf=false', '-o', out, '.'], { cwd: dir, env: { ...process.env, CGO_ENABLED: '0', GOPROXY: 'off', GOFLAGS: '-mod=mod' } });
   return out;
 }
 
@@ -87,61 +88,35 @@ async function buildArchive(bin: string): Promise<string> {
   return file;
 }
 
-/**
- * The CLI as users run it: one bundled file (dist/cli.js when built and current, else
- * bundled here with esbuild into .tmp/), or the sources through tsx as a last resort.
- */
-async function cliArgs(): Promise<string[]> {
-  const dist = join(root, 'dist/cli.js');
-  if (existsSync(dist) && readFileSync(dist, 'utf8').includes('inspectCommand')) return [dist];
-  try {
-    const esbuild = await import('esbuild');
-    // In .tmp/ directly under the root, so src/version.ts still finds ../package.json.
-    const out = join(root, '.tmp', `bench-cli-${process.pid}.mjs`);
-    await esbuild.build({ entryPoints: [join(root, 'src/cli.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, packages: 'external', logLevel: 'error' });
-    cleanup.push(out);
-    return [out];
-  } catch {
-    return ['--import', 'tsx', join(root, 'src/cli.ts')];
-  }
-}
-
-const cleanup: string[] = [];
-
 async function main(): Promise<void> {
   const bin = buildBinary();
   const archive = await buildArchive(bin);
-  const cli = await cliArgs();
-  const run = (args: string[]) => async () => {
-    try {
-      execFileSync(process.execPath, [...cli, ...args], { stdio: 'ignore', cwd: root });
-    } catch (e) {
-      // Findings at the error threshold exit 1: that is a result, not a failure.
-      if ((e as { status?: number }).status !== 1) throw e;
-    }
-  };
-  const goM = async () => execFileSync('go', ['version', '-m', bin], { stdio: 'ignore' });
-
-  await goM();
-  await run(['inspect', '--json', bin])();
-  const goMs = median(await timeRuns(RUNS, goM));
-  const binIn = median(await timeRuns(RUNS, () => analyzeBinaryFile(bin)));
-  const binCli = median(await timeRuns(RUNS, run(['inspect', '--json', bin])));
-  const imgIn = median(await timeRuns(RUNS, () => inspectSource(archive)));
-  const imgCli = median(await timeRuns(RUNS, run(['inspect', '--json', archive])));
+  // Findings at the error threshold exit 1: that is a result, not a failure.
+  const whole = await interleave(
+    [
+      { name: 'go', argv: [tool('go')!, 'version', '-m', bin] },
+      { name: 'binary', argv: goscratch('inspect', '--json', bin), okCodes: [0, 1] },
+      { name: 'archive', argv: goscratch('inspect', '--json', archive), okCodes: [0, 1] },
+    ],
+    RUNS,
+  );
+  const binIn = await timeInProcess(RUNS, () => analyzeBinaryFile(bin));
+  const imgIn = await timeInProcess(RUNS, () => inspectSource(archive));
+  const goM = whole.get('go')!;
   const mb = (p: string): string => `${(statSync(p).size / 1e6).toFixed(1)} MB`;
-  printTable(`goscratch inspect vs go version -m (medians of ${RUNS}; CLI: ${cli.length === 1 ? 'bundled' : 'tsx'})`, [
-    [`go version -m, ${mb(bin)} binary (whole process)`, ms(goMs)],
-    ['goscratch binary analysis (in process)', ms(binIn), `ratio ${(binIn / goMs).toFixed(2)}x go version -m`],
-    ['goscratch inspect BINARY (whole CLI)', ms(binCli), `ratio ${(binCli / goMs).toFixed(2)}x go version -m`],
-    [`goscratch inspect, 3-layer archive ${mb(archive)} (in process)`, ms(imgIn)],
-    ['goscratch inspect ARCHIVE (whole CLI)', ms(imgCli)],
+  printTable(`goscratch inspect vs go version -m (median of ${RUNS} runs, min - max; whole processes interleaved)`, [
+    { label: `go version -m, ${mb(bin)} binary (whole process)`, stats: goM },
+    { label: 'goscratch inspect BINARY (whole process)', stats: whole.get('binary')!, note: `${compared(whole.get('binary')!, goM, 'go version -m')} (no target)` },
+    { label: 'in-process: binary analysis', stats: binIn },
+    { label: `goscratch inspect ARCHIVE, 3 layers, ${mb(archive)} (whole process)`, stats: whole.get('archive')! },
+    { label: 'in-process: inspect of the archive', stats: imgIn },
   ]);
 }
 
 try {
-  await main();
+  const missing = skipReason('go');
+  if (missing) console.log(`inspect: ${missing}`);
+  else await main();
 } finally {
   rmSync(work, { recursive: true, force: true });
-  for (const f of cleanup) rmSync(f, { force: true });
 }

@@ -1,19 +1,20 @@
 /**
- * Lints 1,000 generated Dockerfiles of ~40 lines: files/s and per-file cost in one
- * process, against the parse alone (dockerfile-ast, the floor any linter built on it
- * pays), and the whole CLI including process start (target: under 2 s). hadolint is
- * timed too when it is on PATH.
+ * `goscratch lint` of 1,000 generated Dockerfiles of ~40 lines in one run, as a whole
+ * process (start-up included; target under 2 s), interleaved with hadolint on the same
+ * files when it is installed. In-process rows for context: the linter alone, and the
+ * dockerfile-ast parse alone (the floor any linter built on it pays).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DockerfileParser } from 'dockerfile-ast';
 import { lintText } from '../src/lint/engine.js';
+import { goscratch, skipReason, tool } from './lib/commands.js';
+import { compared, printTable, timeAtMost, type Row } from './lib/report.js';
+import { interleave, runCount, timeInProcess, type Contender } from './lib/timing.js';
 
 const FILES = 1000;
-const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = runCount(5);
 
 function generate(i: number): string {
   const bad = i % 3 === 0;
@@ -58,64 +59,37 @@ function generate(i: number): string {
   ].join('\n');
 }
 
-/** GOSCRATCH_CLI names a built cli.js; else dist/cli.js when it is newer than the linter's source; else tsx. */
-function cliCommand(): string[] {
-  const given = process.env.GOSCRATCH_CLI;
-  if (given) return [given];
-  const dist = join(root, 'dist/cli.js');
-  const built = join(root, 'dist/lint/engine.js');
-  if (existsSync(dist) && existsSync(built) && statSync(built).mtimeMs >= statSync(join(root, 'src/lint/engine.ts')).mtimeMs) return [dist];
-  return ['--import', 'tsx', join(root, 'src/cli.ts')];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time(runs: number, fn: () => void): number {
-  const t: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const start = performance.now();
-    fn();
-    t.push(performance.now() - start);
-  }
-  return median(t);
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'goscratch-bench-lint-'));
 try {
   const texts = Array.from({ length: FILES }, (_, i) => generate(i));
-  texts.forEach((t, i) => writeFileSync(join(dir, `svc${String(i).padStart(4, '0')}.Dockerfile`), t));
+  const files = texts.map((t, i) => {
+    const f = join(dir, `svc${String(i).padStart(4, '0')}.Dockerfile`);
+    writeFileSync(f, t);
+    return f;
+  });
   const lines = texts.reduce((n, t) => n + t.split('\n').length, 0) / FILES;
+  // Every third file has error findings: lint exits 1.
+  const contenders: Contender[] = [{ name: 'goscratch', argv: goscratch('lint', dir, '--format', 'json'), okCodes: [1] }];
+  const hadolint = tool('hadolint');
+  if (hadolint) contenders.push({ name: 'hadolint', argv: [hadolint, '--no-fail', ...files] });
+  const s = await interleave(contenders, RUNS);
+  const gs = s.get('goscratch')!;
+
   let findings = 0;
-  const lint = time(5, () => {
+  const lint = await timeInProcess(RUNS, () => {
     findings = 0;
     for (const t of texts) findings += lintText(t, 'Dockerfile').length;
   });
-  const parse = time(5, () => {
+  const parse = await timeInProcess(RUNS, () => {
     for (const t of texts) for (const i of DockerfileParser.parse(t).getInstructions()) i.getArguments();
   });
-  console.log(`${FILES} files, ${lines.toFixed(0)} lines each, ${findings} findings`);
-  console.log(`in process: lint ${lint.toFixed(0)} ms median (${(FILES / lint * 1000).toFixed(0)} files/s, ${(lint / FILES * 1000).toFixed(0)} µs/file)`);
-  console.log(`in process: dockerfile-ast parse alone ${parse.toFixed(0)} ms median; lint/parse ratio ${(lint / parse).toFixed(2)}`);
-
-  const cli = cliCommand();
-  const cliMs = time(3, () => {
-    const r = spawnSync(process.execPath, [...cli, 'lint', dir, '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (r.status !== 1) throw new Error(`lint exited ${r.status}: ${r.stderr}`);
-  });
-  const startMs = time(3, () => void spawnSync(process.execPath, [...cli, '--version'], { cwd: root }));
-  console.log(`whole CLI (${cli.join(' ').replace(root, '')}), ${FILES} files including process start: ${cliMs.toFixed(0)} ms median (target < 2000 ms); process start alone ${startMs.toFixed(0)} ms`);
-
-  const hadolint = spawnSync('hadolint', ['--version'], { encoding: 'utf8' });
-  if (hadolint.status === 0) {
-    const files = texts.map((_, i) => join(dir, `svc${String(i).padStart(4, '0')}.Dockerfile`));
-    const h = time(3, () => void spawnSync('hadolint', ['--no-fail', ...files], { maxBuffer: 1 << 28 }));
-    console.log(`hadolint ${hadolint.stdout.trim()}: ${h.toFixed(0)} ms median; goscratch CLI / hadolint ratio ${(cliMs / h).toFixed(2)}`);
-  } else {
-    console.log('hadolint: not on PATH, not compared');
-  }
+  const rows: Row[] = [
+    { label: `goscratch lint DIR, ${FILES} files (whole process)`, stats: gs, verdict: timeAtMost(gs, 2000, true) },
+    hadolint ? { label: `hadolint, ${FILES} files (whole process)`, stats: s.get('hadolint')!, note: `goscratch: ${compared(gs, s.get('hadolint')!, 'hadolint')}` } : { label: 'hadolint', note: skipReason('hadolint')! },
+    { label: 'in-process: lintText on every file', stats: lint, note: `${(FILES / lint.median * 1000).toFixed(0)} files/s` },
+    { label: 'in-process: dockerfile-ast parse alone', stats: parse, note: `lint/parse ${(lint.median / parse.median).toFixed(2)}x` },
+  ];
+  printTable(`lint, ${FILES} Dockerfiles of ${lines.toFixed(0)} lines, ${findings} findings (median of ${RUNS} runs, min - max; whole processes interleaved)`, rows);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
