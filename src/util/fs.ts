@@ -340,13 +340,19 @@ export async function readBounded(path: string, max: number, what: string, o: Re
     if (size > max) throw tooBig();
     const chunks: Buffer[] = [];
     let total = 0;
+    // The first read asks for one byte more than the file's size, so a file that did not
+    // grow takes one read; a short read of a regular file is its end. A file that says it
+    // is empty (/proc) may answer in short pieces: it is read until a read returns 0.
+    let want = size > 0 ? Math.min(size, max) + 1 : CHUNK;
     for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(buf, 0, want, null);
       if (bytesRead === 0) break;
       total += bytesRead;
       if (total > max) throw tooBig();
       chunks.push(buf.subarray(0, bytesRead));
+      if (size > 0 && bytesRead < want) break;
+      want = CHUNK;
     }
     return Buffer.concat(chunks, total);
   } finally {
