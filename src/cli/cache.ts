@@ -1,6 +1,6 @@
 /**
- * `goscratch cache info|prune`: where goscratch keeps compiled binaries and layers
- * between runs, how much it holds against its bound, and removing entries (least
+ * `goscratch cache info|prune`: where goscratch keeps compiled binaries, layers and
+ * `go list` answers between runs, how much it holds against its bound, and removing entries (least
  * recently used first, or all of them).
  */
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
@@ -13,7 +13,7 @@ const human = (n: number): string => (n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)
 
 export function cacheCommand(): CommandUnknownOpts {
   // exitOverride before the subcommands are made, so they inherit it: a bad flag exits 2 like every command's.
-  const cmd = new Command('cache').exitOverride().description('Show or prune goscratch\'s cache of compiled binaries and layers ($GOSCRATCH_CACHE, bound $GOSCRATCH_CACHE_MAX)');
+  const cmd = new Command('cache').exitOverride().description('Show or prune goscratch\'s cache of compiled binaries, layers and package lists ($GOSCRATCH_CACHE, bound $GOSCRATCH_CACHE_MAX)');
   cmd
     .command('info')
     .description('Where the cache is, what it holds and its size bound')
@@ -23,7 +23,8 @@ export function cacheCommand(): CommandUnknownOpts {
       if (o.json) return void process.stdout.write(JSON.stringify(info, null, 2) + '\n');
       process.stdout.write(
         `location: ${info.location}\nsize: ${human(info.bytes)} of ${human(info.maxBytes)} (${info.entries} entries)\n` +
-          `binaries: ${info.kinds.bin.entries} (${human(info.kinds.bin.bytes)})\nlayers: ${info.kinds.layers.entries} (${human(info.kinds.layers.bytes)})\n`,
+          `binaries: ${info.kinds.bin.entries} (${human(info.kinds.bin.bytes)})\nlayers: ${info.kinds.layers.entries} (${human(info.kinds.layers.bytes)})\n` +
+          `package lists: ${info.kinds.lists.entries} (${human(info.kinds.lists.bytes)})\n`,
       );
     });
   cmd

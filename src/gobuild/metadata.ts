@@ -4,6 +4,8 @@
  * clock, so the same source gives the same digest. Git facts become the
  * org.opencontainers.image.* labels and annotations.
  */
+import { access } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { execCapture } from '../golang/exec.js';
 import { epochSchema, issueMessage } from '../config/schema.js';
 import { UsageError } from '../util/errors.js';
@@ -20,6 +22,18 @@ export interface Provenance {
 async function git(dir: string, args: string[]): Promise<string | undefined> {
   const r = await execCapture('git', ['-C', dir, ...args]).catch(() => undefined);
   return r && r.code === 0 ? r.stdout.trim() || undefined : undefined;
+}
+
+/**
+ * Whether git could know `dir`: a `.git` in it or above it, or GIT_DIR set. Outside a
+ * checkout goscratch starts no git at all.
+ */
+async function inCheckout(dir: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (env.GIT_DIR) return true;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (await access(join(d, '.git')).then(() => true, () => false)) return true;
+    if (d === dirname(d)) return false;
+  }
 }
 
 // URL schemes a git remote on a server uses; file:// and plain paths are local checkouts.
@@ -57,17 +71,18 @@ function checkedEpoch(value: string, what: string, hint: string): number {
 }
 
 export async function provenance(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Provenance> {
-  const [revision, commitTime] = (await git(dir, ['log', '-1', '--format=%H %ct']))?.split(' ') ?? [];
-  const [remote, version] = revision
-    ? await Promise.all([git(dir, ['config', '--get', 'remote.origin.url']), git(dir, ['describe', '--tags', '--exact-match', 'HEAD'])])
+  // All three at once: each is a process start, and the last two are moot only without a commit.
+  const [head, remote, version] = (await inCheckout(dir, env))
+    ? await Promise.all([git(dir, ['log', '-1', '--format=%H %ct']), git(dir, ['config', '--get', 'remote.origin.url']), git(dir, ['describe', '--tags', '--exact-match', 'HEAD'])])
     : [];
+  const [revision, commitTime] = head?.split(' ') ?? [];
   let epoch = 0;
   if (env.SOURCE_DATE_EPOCH !== undefined && env.SOURCE_DATE_EPOCH !== '') {
     epoch = checkedEpoch(env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH', 'unset it, or set it to `git log -1 --format=%ct`');
   } else if (revision && commitTime) {
     epoch = checkedEpoch(commitTime, 'the commit time of HEAD', 'set SOURCE_DATE_EPOCH to the time the image should carry');
   }
-  const source = remote ? publicSourceUrl(remote) : undefined;
+  const source = revision && remote ? publicSourceUrl(remote) : undefined;
   return {
     epoch,
     created: new Date(epoch * 1000).toISOString().replace('.000Z', 'Z'),
@@ -91,7 +106,8 @@ export function provenanceLabels(p: Provenance): Record<string, string> {
  * reachable from HEAD (`v0.0.0` when there is none) and the abbreviated commit.
  * Undefined outside a git checkout with a commit.
  */
-export async function gitTemplateData(dir: string): Promise<{ Tag: string; ShortCommit: string } | undefined> {
+export async function gitTemplateData(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<{ Tag: string; ShortCommit: string } | undefined> {
+  if (!(await inCheckout(dir, env))) return undefined;
   const [short, tag] = await Promise.all([git(dir, ['rev-parse', '--short', 'HEAD']), git(dir, ['describe', '--tags', '--abbrev=0'])]);
   return short ? { Tag: tag ?? 'v0.0.0', ShortCommit: short } : undefined;
 }

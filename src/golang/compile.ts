@@ -6,16 +6,16 @@
  * The Go build cache is the user's own, so repeated builds are incremental; the
  * binaries are kept in goscratch's cache (util/cache.ts), keyed by compileKey.
  */
-import { copyFile, link, mkdir, readdir, realpath, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { copyFile, link, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../oci/digest.js';
 import { Cache } from '../util/cache.js';
-import { readBounded, tempDir } from '../util/fs.js';
+import { tempDir } from '../util/fs.js';
 import type { Platform } from '../oci/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import { BuildError } from '../util/errors.js';
 import { execCapture } from './exec.js';
+import { goSetup } from './goenv.js';
 import { checkPackagePattern } from './toolchain.js';
 
 export interface CompileOptions {
@@ -83,15 +83,8 @@ export function compileEnv(o: CompileOptions, base: NodeJS.ProcessEnv = process.
  * which go binary runs. Two builds that differ in any of these never share a binary.
  */
 export async function compileKey(o: CompileOptions, env: NodeJS.ProcessEnv): Promise<string> {
-  const goEnv = Object.entries(env)
-    .filter(([k]) => (/^(GO|CGO_)/.test(k) && !k.startsWith('GOSCRATCH_')) || ['CC', 'CXX', 'AR', 'PKG_CONFIG'].includes(k))
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  const goenvFile = env.GOENV === 'off' ? undefined : (env.GOENV || join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'go', 'env'));
-  const goenvText = goenvFile ? await readBounded(goenvFile, 1 << 20, 'the go env file').then((b) => b.toString('utf8'), () => '') : '';
-  const goPath = await realpath(o.go).catch(() => o.go);
-  const st = await stat(goPath).catch(() => undefined);
-  const goBinary = st ? [goPath, st.size, st.mtimeMs, st.ino, st.dev] : [goPath];
-  return sha256(JSON.stringify([o.dir, o.packages, o.platform, o.ldflags, o.tags, o.flags, goEnv, goenvText, goBinary])).slice(7, 39);
+  const g = await goSetup(o.go, env);
+  return sha256(JSON.stringify([o.dir, o.packages, o.platform, o.ldflags, o.tags, o.flags, g.env, g.envFile, g.binary])).slice(7, 39);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * goscratch's cache between runs: compiled binaries (`bin/<key>/out/<name>`, see
- * golang/compile.ts) and compressed layers (`layers/<key>`, image/layerbuilder.ts).
+ * golang/compile.ts), compressed layers (`layers/<key>`, image/layerbuilder.ts) and
+ * `go list` answers (`lists/<key>`, golang/listcache.ts).
  * An explicit object with a location, a lock per entry while it is written, and a
  * size bound: after each write the least recently used entries are removed until it
  * fits (default 2 GiB, `GOSCRATCH_CACHE_MAX`). `goscratch cache info|prune` shows
@@ -13,7 +14,7 @@ import { parseMemory } from '../runtime/size.js';
 import { GoscratchError, UsageError } from './errors.js';
 import { acquireLock, withLock } from './lock.js';
 
-export const CACHE_KINDS = ['bin', 'layers'] as const;
+export const CACHE_KINDS = ['bin', 'layers', 'lists'] as const;
 export type CacheKind = (typeof CACHE_KINDS)[number];
 
 export const DEFAULT_CACHE_MAX = 2 * 2 ** 30;

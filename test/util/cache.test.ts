@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cache, DEFAULT_CACHE_MAX } from '../../src/util/cache.js';
+import { Cache, DEFAULT_CACHE_MAX, type CacheKind } from '../../src/util/cache.js';
 import { acquireLock } from '../../src/util/lock.js';
 import { UsageError } from '../../src/util/errors.js';
 import { compileKey, type CompileOptions } from '../../src/golang/compile.js';
@@ -21,7 +21,7 @@ after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const KiB = 1024;
 
 /** An entry of `bytes` bytes last used `ageS` seconds ago. */
-function entry(c: Cache, kind: 'bin' | 'layers', n: number, bytes: number, ageS: number): string {
+function entry(c: Cache, kind: CacheKind, n: number, bytes: number, ageS: number): string {
   const key = n.toString(16).padStart(16, '0');
   const path = c.entryPath(kind, key);
   if (kind === 'bin') {
@@ -51,13 +51,14 @@ test('prune removes the least recently used entries until the cache fits, and --
   const older = entry(c, 'layers', 2, 100 * KiB, 200);
   const recent = entry(c, 'layers', 3, 100 * KiB, 100);
   const newest = entry(c, 'bin', 4, 100 * KiB, 0);
+  const list = entry(c, 'lists', 5, 10 * KiB, 250);
   const info = await c.info();
-  assert.equal(info.entries, 4);
-  assert.equal(info.bytes, 400 * KiB);
-  assert.deepEqual(info.kinds, { bin: { entries: 2, bytes: 200 * KiB }, layers: { entries: 2, bytes: 200 * KiB } });
+  assert.equal(info.entries, 5);
+  assert.equal(info.bytes, 410 * KiB);
+  assert.deepEqual(info.kinds, { bin: { entries: 2, bytes: 200 * KiB }, layers: { entries: 2, bytes: 200 * KiB }, lists: { entries: 1, bytes: 10 * KiB } });
   const r = await c.prune();
-  assert.deepEqual([existsSync(oldest), existsSync(older), existsSync(recent), existsSync(newest)], [false, false, true, true]);
-  assert.deepEqual({ removed: r.removed, freed: r.freedBytes, left: r.bytes, entries: r.entries }, { removed: 2, freed: 200 * KiB, left: 200 * KiB, entries: 2 });
+  assert.deepEqual([existsSync(oldest), existsSync(list), existsSync(older), existsSync(recent), existsSync(newest)], [false, false, false, true, true]);
+  assert.deepEqual({ removed: r.removed, freed: r.freedBytes, left: r.bytes, entries: r.entries }, { removed: 3, freed: 210 * KiB, left: 200 * KiB, entries: 2 });
   // A hit refreshes an entry: it is then pruned last.
   await c.touch(recent);
   utimesSync(newest, new Date(Date.now() - 50_000), new Date(Date.now() - 50_000));
@@ -83,15 +84,17 @@ test('goscratch cache info and prune, with --json, on the cache GOSCRATCH_CACHE 
   const c = new Cache(root);
   entry(c, 'bin', 1, 3 * KiB, 100);
   entry(c, 'layers', 2, 5 * KiB, 50);
+  entry(c, 'lists', 3, 1 * KiB, 150);
   const env = { GOSCRATCH_CACHE: root, GOSCRATCH_CACHE_MAX: '1Gi' };
   const info = await goscratch(['cache', 'info', '--json'], { env });
   assert.equal(info.code, 0, info.stderr);
-  assert.deepEqual(JSON.parse(info.stdout), { location: root, maxBytes: 2 ** 30, bytes: 8 * KiB, entries: 2, kinds: { bin: { entries: 1, bytes: 3 * KiB }, layers: { entries: 1, bytes: 5 * KiB } } });
+  assert.deepEqual(JSON.parse(info.stdout), { location: root, maxBytes: 2 ** 30, bytes: 9 * KiB, entries: 3, kinds: { bin: { entries: 1, bytes: 3 * KiB }, layers: { entries: 1, bytes: 5 * KiB }, lists: { entries: 1, bytes: 1 * KiB } } });
   const text = await goscratch(['cache', 'info'], { env });
   assert.match(text.stdout, new RegExp(`location: ${root}`));
+  assert.match(text.stdout, /package lists: 1 /);
   const some = await goscratch(['cache', 'prune', '--max-size', '6Ki', '--json'], { env });
   assert.equal(some.code, 0, some.stderr);
-  assert.equal((JSON.parse(some.stdout) as { removed: number }).removed, 1);
+  assert.equal((JSON.parse(some.stdout) as { removed: number }).removed, 2);
   const all = await goscratch(['cache', 'prune', '--all', '--json'], { env });
   assert.deepEqual(JSON.parse(all.stdout), { location: root, removed: 1, freedBytes: 5 * KiB, entries: 0, bytes: 0, busy: 0 });
   const bad = await goscratch(['cache', 'prune', '--max-size', 'lots'], { env });

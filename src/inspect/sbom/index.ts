@@ -9,8 +9,9 @@ import type { Descriptor } from '../../oci/types.js';
 import { MediaType } from '../../oci/mediatypes.js';
 import { CA_BUNDLE_LABELS } from '../../image/scratch.js';
 import { formatPlatform } from '../../oci/platform.js';
-import { analyzeBinaryFile } from '../../binary/analyze.js';
-import { fileDigest } from '../../binary/bytes.js';
+import { BuildInfoError, readBuildInfo, type BuildInfo } from '../../binary/buildinfo.js';
+import { fileDigest, withFile } from '../../binary/bytes.js';
+import { parseElf } from '../../binary/elf.js';
 import { inspectImage } from '../inspect.js';
 import { cyclonedxDocument } from './cyclonedx.js';
 import { spdxDocument } from './spdx.js';
@@ -50,19 +51,31 @@ export async function imageSbomSubject(img: Image, name: string): Promise<SbomSu
   };
 }
 
+/** The binary's Go build info, all an SBOM says of it: no function table, no sizes (as `inspect` works out). */
+function goBuildInfo(path: string): BuildInfo | undefined {
+  return withFile(path, (src) => {
+    try {
+      return readBuildInfo(parseElf(src));
+    } catch (e) {
+      if (e instanceof BuildInfoError) return undefined;
+      throw e;
+    }
+  });
+}
+
 /**
  * The subject for a binary on disk (e.g. the one `build` just compiled), optionally
  * as part of an image, which saves reading the binary back out of the layers.
  */
 export async function binarySbomSubject(path: string, opts: { name?: string; image?: Image; pathInImage?: string } = {}): Promise<SbomSubject> {
-  const a = await analyzeBinaryFile(path);
+  const go = goBuildInfo(path);
   const img = opts.image;
   const ca = img ? caBundleOf(img) : undefined;
   return {
     name: opts.name ?? path,
     ...(ca ? { caBundle: ca } : {}),
     ...(img ? { image: { digest: img.digest, platform: formatPlatform(img.platform), ...(img.config.created ? { created: img.config.created } : {}) } } : {}),
-    binary: { path: opts.pathInImage ?? path, sha256: await fileDigest(path), ...(a.go ? { go: a.go } : {}) },
+    binary: { path: opts.pathInImage ?? path, sha256: await fileDigest(path), ...(go ? { go } : {}) },
   };
 }
 
