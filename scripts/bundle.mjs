@@ -1,0 +1,45 @@
+// Bundles the CLI (run by `npm run build`, after tsc has emitted the library).
+//
+// Why: a Node CLI spends its start resolving and reading modules. As tsc emits it,
+// the CLI is a few hundred small files plus every dependency's own files; bundled,
+// dist/cli.js is one small entry that answers --version by itself, and each command
+// is a chunk (dist/chunks/) loaded only when that command runs, with the libraries
+// only it needs (zod, undici, yaml, dockerfile-ast, tar-stream, ...) inside it.
+// tsc's dist/index.js and .d.ts stay the library (the package's exports map).
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+// tsc's per-module CLI (dist/cli/, dist/cli.d.ts) is replaced by the bundle; old chunks go too.
+for (const p of ['cli', 'cli.d.ts', 'chunks']) rmSync(join(dist, p), { recursive: true, force: true });
+
+const result = await build({
+  entryPoints: { cli: join(root, 'src/cli.ts') },
+  outdir: dist,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: `node${pkg.engines.node.replace(/^>=/, '')}`,
+  // package.json is not next to the bundle's files: the version is written in.
+  define: { GOSCRATCH_BUNDLED_VERSION: JSON.stringify(pkg.version) },
+  // CommonJS dependencies (commander, undici, ...) call require() for Node's own
+  // modules; an ES module has no require, so each output file makes one.
+  banner: { js: "import { createRequire as __goscratchCreateRequire } from 'node:module';\nconst require = __goscratchCreateRequire(import.meta.url);" },
+  // Error classes name themselves after their class (util/errors.ts); keep those names.
+  keepNames: true,
+  minifySyntax: true,
+  metafile: true,
+  logLevel: 'warning',
+});
+chmodSync(join(dist, 'cli.js'), 0o755);
+
+if (process.argv.includes('--sizes')) {
+  for (const [file, out] of Object.entries(result.metafile.outputs)) console.log(`${String(out.bytes).padStart(9)}  ${file}`);
+}
