@@ -7,7 +7,7 @@
  *     the whole CLI (layers streamed, entrypoint extracted to a temp file).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -88,12 +88,14 @@ async function buildArchive(bin: string): Promise<string> {
 }
 
 /**
- * The CLI as users run it: one bundled file (dist/cli.js when built and current, else
- * bundled here with esbuild into .tmp/), or the sources through tsx as a last resort.
+ * The CLI as users run it: the bundle (dist/cli.js and its chunks when built with the
+ * inspect command, else bundled here with esbuild into .tmp/), or the sources through
+ * tsx as a last resort.
  */
 async function cliArgs(): Promise<string[]> {
   const dist = join(root, 'dist/cli.js');
-  if (existsSync(dist) && readFileSync(dist, 'utf8').includes('inspectCommand')) return [dist];
+  const chunks = join(root, 'dist/chunks');
+  if (existsSync(dist) && existsSync(chunks) && readdirSync(chunks).some((f) => readFileSync(join(chunks, f), 'utf8').includes('inspectCommand'))) return [dist];
   try {
     const esbuild = await import('esbuild');
     // In .tmp/ directly under the root, so src/version.ts still finds ../package.json.
