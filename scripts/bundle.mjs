@@ -18,6 +18,21 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // tsc's per-module CLI (dist/cli/, dist/cli.d.ts) is replaced by the bundle; old chunks go too.
 for (const p of ['cli', 'cli.d.ts', 'chunks']) rmSync(join(dist, p), { recursive: true, force: true });
 
+// commander requires node:child_process at load (Node then loads net, dgram and
+// more) only to spawn executable subcommands, which goscratch has none of: in the
+// bundle it gets child_process on first use instead, keeping it off every start.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/') ? { path: 'child_process', namespace: 'lazy' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: { cli: join(root, 'src/cli.ts') },
   outdir: dist,
@@ -35,6 +50,7 @@ const result = await build({
   // Error classes name themselves after their class (util/errors.ts); keep those names.
   keepNames: true,
   minifySyntax: true,
+  plugins: [lazyChildProcess],
   metafile: true,
   logLevel: 'warning',
 });
