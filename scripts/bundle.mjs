@@ -49,7 +49,10 @@ const result = await build({
   banner: { js: "import { createRequire as __goscratchCreateRequire } from 'node:module';\nconst require = __goscratchCreateRequire(import.meta.url);" },
   // Error classes name themselves after their class (util/errors.ts); keep those names.
   keepNames: true,
+  // Less to read and scan at every start; names stay (stack traces under --debug keep
+  // their function names, not their line numbers).
   minifySyntax: true,
+  minifyWhitespace: true,
   plugins: [lazyChildProcess],
   metafile: true,
   logLevel: 'warning',
