@@ -1,59 +1,35 @@
 #!/usr/bin/env node
 /**
- * The goscratch command line. Each command lives in cli/<name>.ts and stays thin:
- * it parses flags, calls the library and prints. Errors the user can fix print as
- * one message, without a stack trace; exit codes are in cli/errors.ts.
+ * The goscratch command line's entry: as little as possible before the first output.
+ * `goscratch --version` answers here, before the option parser or any command is
+ * loaded; everything else turns on Node's compile cache and loads cli/main.ts.
  */
-import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import pc from 'picocolors';
-import { ExitCode, describeFailure, exitCodeOf } from './cli/errors.js';
-import { configureLog, isInteractive } from './cli/ui/log.js';
-import { VERSION } from './version.js';
 
-const program = new Command('goscratch')
-  .description('Ship Go services in minimal, non-root FROM-scratch OCI images, and keep Dockerfiles honest.')
-  .version(VERSION)
-  .option('--debug', 'log every registry request (never credentials) and show stack traces (also GOSCRATCH_DEBUG=1)')
-  .showHelpAfterError()
-  .exitOverride()
-  .hook('preAction', () => configureLog({ debug: debugging() }));
+/** Set by scripts/bundle.mjs; see version.ts. Used here directly so the bundle's entry imports nothing. */
+declare const GOSCRATCH_BUNDLED_VERSION: string | undefined;
 
-function debugging(): boolean {
-  return Boolean(program.opts().debug || process.env.GOSCRATCH_DEBUG);
-}
-
-// Each command's module (and what it imports) loads only when that command runs, so
-// `goscratch lint` does not pay for the registry client or the build pipeline.
-const commands: Record<string, () => Promise<CommandUnknownOpts>> = {
-  build: async () => (await import('./cli/build.js')).buildCommand(),
-  push: async () => (await import('./cli/push.js')).pushCommand(),
-  pull: async () => (await import('./cli/pull.js')).pullCommand(),
-  login: async () => (await import('./cli/login.js')).loginCommand(),
-  logout: async () => (await import('./cli/logout.js')).logoutCommand(),
-  init: async () => (await import('./cli/init.js')).initCommand(),
-  lint: async () => (await import('./cli/lint.js')).lintCommand(),
-  inspect: async () => (await import('./cli/inspect.js')).inspectCommand(),
-  sbom: async () => (await import('./cli/sbom.js')).sbomCommand(),
-  resolve: async () => (await import('./cli/resolve.js')).resolveCommand(),
-  apply: async () => (await import('./cli/apply.js')).applyCommand(),
-  cache: async () => (await import('./cli/cache.js')).cacheCommand(),
-};
-const versionOnly = process.argv[2] === '--version' || process.argv[2] === '-V';
-const requested = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const load = versionOnly ? [] : requested && Object.hasOwn(commands, requested) ? [commands[requested]!] : Object.values(commands);
-// Usage errors in a command (unknown flag, bad choice, missing argument) exit 2, as documented.
-for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c.exitOverride().configureHelp({ showGlobalOptions: true }));
-
-process.on('SIGINT', () => process.exit(ExitCode.interrupted));
-process.on('SIGTERM', () => process.exit(ExitCode.interrupted));
-
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
-    process.exit(e.exitCode === 0 ? 0 : ExitCode.usage);
+const first = process.argv[2];
+if (first === '--version' || first === '-V') {
+  // As commander does for a leading --version: print it and stop, whatever follows.
+  const version = typeof GOSCRATCH_BUNDLED_VERSION === 'string' ? GOSCRATCH_BUNDLED_VERSION : (await import('./version.js')).VERSION;
+  process.stdout.write(`${version}\n`);
+} else {
+  // Node's compile cache (`module.enableCompileCache`, Node >= 22.8; absent on Node 20,
+  // where this does nothing) keeps V8's compiled code of the modules loaded after this
+  // call, so later runs skip most of the parsing and compiling.
+  //
+  // It lives where Node puts it by default: $NODE_COMPILE_CACHE, else
+  // <tmpdir>/node-compile-cache (NODE_DISABLE_COMPILE_CACHE=1 turns it off). Not in
+  // goscratch's own cache ($GOSCRATCH_CACHE, util/cache.ts): that one holds build
+  // outputs, which `goscratch cache info|prune` accounts for and GOSCRATCH_CACHE_MAX
+  // bounds, and is often set per build or per CI job; compiled code is tied to one
+  // Node binary, checked against the source before use, and shared with other Node
+  // tools that use it. A cache that cannot be written only means a slower start.
+  // (Inline rather than a function: the bundle's entry then needs no helper chunk.)
+  try {
+    (process.getBuiltinModule?.('node:module') as { enableCompileCache?: () => unknown } | undefined)?.enableCompileCache?.();
+  } catch {
+    // Not available or not writable: start without it.
   }
-  const prefix = isInteractive() ? pc.red('error: ') : 'error: ';
-  process.stderr.write(prefix + describeFailure(e, debugging()) + '\n');
-  process.exit(exitCodeOf(e));
+  await import('./cli/main.js');
 }

@@ -1,18 +1,30 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { buildImages, type BuildResult } from '../gobuild/pipeline.js';
-import { resolveSettings, type BuildSettings } from '../gobuild/settings.js';
-import { attachSboms, checkSinks, publishAll } from '../publish/publish.js';
-import { archiveSink, engineSink, layoutSink, registrySink, type Published, type Sink } from '../publish/sinks.js';
+import type { BuildResult } from '../gobuild/pipeline.js';
+import type { BuildSettings } from '../gobuild/settings.js';
+import type { Published, Sink } from '../publish/sinks.js';
 import type { BlobProgress } from '../io/registry/upload.js';
 import type { TransferProgress } from './ui/transfer.js';
-import { formatPlatform } from '../oci/platform.js';
-import { resolvePushReference } from '../oci/reference.js';
 import { parseCpus } from '../runtime/size.js';
 import { UsageError, errorMessage } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
 import type { Logger } from '../util/log.js';
-import { progress } from './ui/progress.js';
 import { collect, wholeNumber, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
+
+// The build pipeline, the publishers and what they import (the registry client, zod,
+// yaml, tar) load when the command runs, not for `goscratch build --help`.
+const loadPipeline = async () => {
+  const [{ buildImages }, { resolveSettings }, { attachSboms, checkSinks, publishAll }, sinks, { formatPlatform }, { resolvePushReference }, { progress }] = await Promise.all([
+    import('../gobuild/pipeline.js'),
+    import('../gobuild/settings.js'),
+    import('../publish/publish.js'),
+    import('../publish/sinks.js'),
+    import('../oci/platform.js'),
+    import('../oci/reference.js'),
+    import('./ui/progress.js'),
+  ]);
+  return { buildImages, resolveSettings, attachSboms, checkSinks, publishAll, sinks, formatPlatform, resolvePushReference, progress };
+};
+type Pipeline = Awaited<ReturnType<typeof loadPipeline>>;
 
 const cpusOption = (v: string): number => usage(() => parseCpus(v));
 
@@ -68,6 +80,8 @@ export function buildCommand(): CommandUnknownOpts {
       if (!o.ociLayout && !o.tarball && !o.push && !o.load) {
         throw new UsageError('nothing to write: give --oci-layout DIR, --tarball FILE, --push REF and/or --load');
       }
+      const pipeline = await loadPipeline();
+      const { buildImages, resolveSettings, attachSboms, checkSinks, publishAll, formatPlatform, progress } = pipeline;
       const settings = await resolveSettings(packages, {
         ...(o.platform ? { platform: o.platform } : {}),
         ...(o.base ? { base: o.base } : {}),
@@ -97,7 +111,7 @@ export function buildCommand(): CommandUnknownOpts {
       });
       // Everything that can be wrong with the outputs is found before compiling.
       const transfer = o.push ? (await import('./ui/transfer.js')).createProgress() : undefined;
-      const sinks = outputSinks(o, settings, transfer);
+      const sinks = outputSinks(pipeline, o, settings, transfer);
       await checkSinks(sinks);
       const p = progress();
       // A line for the user ends the progress line first, so the two never share one.
@@ -115,7 +129,7 @@ export function buildCommand(): CommandUnknownOpts {
       const sboms = await attachSboms(results, outputs, o.sbom ?? settings.sbom, registryOptions(o));
       // The platforms built: with --platform all, the base's.
       p.done(`built ${results.flatMap((r) => r.tags).join(', ')} for ${(results[0]?.platforms ?? []).map((x) => formatPlatform(x.platform)).join(', ')}`);
-      const images = results.map((r) => imageSummary(r, outputs.filter((x) => x.image === r.name)));
+      const images = results.map((r) => imageSummary(pipeline, r, outputs.filter((x) => x.image === r.name)));
       if (o.json) {
         // One image: its fields at the top level too, as before there could be several.
         const one = images.length === 1 ? (({ name: _name, ...rest }) => rest)(images[0]!) : {};
@@ -129,7 +143,7 @@ export function buildCommand(): CommandUnknownOpts {
 }
 
 /** One image in --json: its name, digest, names, platforms, binaries, where it went. */
-function imageSummary(r: BuildResult, outputs: readonly Published[]) {
+function imageSummary({ formatPlatform }: Pipeline, r: BuildResult, outputs: readonly Published[]) {
   const pushed = outputs.filter((x) => x.type === 'registry').flatMap((x) => [x.path, ...(x.names ?? [])]);
   const runtime = r.platforms[0]?.runtime ?? [];
   return {
@@ -150,7 +164,7 @@ function imageSummary(r: BuildResult, outputs: readonly Published[]) {
 type OutputFlags = { ociLayout?: string; tarball?: string; push?: string; load?: string | boolean; jobs?: number; insecureRegistry: string[] };
 
 /** The sinks the output flags ask for, files first; the push target is resolved under GOSCRATCH_REPO or the config's repo. */
-function outputSinks(o: OutputFlags, settings: Pick<BuildSettings, 'repo'>, transfer: TransferProgress | undefined): Sink[] {
+function outputSinks({ sinks: { layoutSink, archiveSink, registrySink, engineSink }, resolvePushReference }: Pipeline, o: OutputFlags, settings: Pick<BuildSettings, 'repo'>, transfer: TransferProgress | undefined): Sink[] {
   const sinks: Sink[] = [];
   if (o.ociLayout) sinks.push(layoutSink(o.ociLayout));
   if (o.tarball) sinks.push(archiveSink(o.tarball));

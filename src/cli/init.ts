@@ -1,6 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { initProject } from '../init/init.js';
 import { UsageError } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
 
@@ -25,6 +24,8 @@ export function initCommand(): Command<[string | undefined]> {
       if (o.main !== undefined && o.package !== undefined && o.main !== o.package) throw new UsageError('--main and --package name the same setting: give one');
       const main = o.main ?? o.package;
       const root = resolve(dir ?? '.');
+      // The generator (and the config schema it checks against) loads when the command runs.
+      const { initProject } = await import('../init/init.js');
       const r = await initProject(root, {
         ...(main !== undefined ? { main } : {}),
         ...(o.builderImage !== undefined ? { builderImage: o.builderImage } : {}),

@@ -1,11 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildAndPush } from '../k8s/publish.js';
-import { joinDocuments, resolveManifests, type ResolveResult } from '../k8s/resolve.js';
-import { MANIFEST_LIMIT, type ManifestFile } from '../k8s/manifest.js';
-import { readBoundedStream } from '../config/read.js';
-import { readBounded } from '../util/fs.js';
+import type { ResolveResult } from '../k8s/resolve.js';
+import type { ManifestFile } from '../k8s/manifest.js';
 import { UsageError } from '../util/errors.js';
 import { configureLog, log } from './ui/log.js';
 import { collect, positiveNumber, jobsOption, insecureRegistryOption, registryOptions } from './options.js';
@@ -33,6 +30,9 @@ export type ResolvingOptions = ReturnType<ReturnType<typeof resolvingCommand>['o
 
 export async function runResolve(o: ResolvingOptions): Promise<{ result: ResolveResult; yaml: string }> {
   configureLog({ quiet: Boolean(o.quiet || o.json) });
+  // The manifest resolver and the build pipeline behind it (yaml, zod, the registry
+  // client) load when the command runs, not for its --help.
+  const [{ buildAndPush }, { joinDocuments, resolveManifests }] = await Promise.all([import('../k8s/publish.js'), import('../k8s/resolve.js')]);
   const inputs: ManifestFile[] = [];
   for (const f of o.filename) {
     const found = await readInputs(f, Boolean(o.recursive));
@@ -65,6 +65,7 @@ export function resolveCommand() {
 }
 
 async function readInputs(path: string, recursive: boolean): Promise<ManifestFile[]> {
+  const [{ MANIFEST_LIMIT }, { readBoundedStream }] = await Promise.all([import('../k8s/manifest.js'), import('../config/read.js')]);
   if (path === '-') return [{ name: '-', text: (await readBoundedStream(process.stdin, MANIFEST_LIMIT, 'standard input')).toString('utf8') }];
   const st = await stat(path).catch(() => {
     throw new UsageError(`-f ${path}: no such file or directory`);
@@ -81,5 +82,6 @@ async function readInputs(path: string, recursive: boolean): Promise<ManifestFil
 
 /** One manifest file: a regular file of at most MANIFEST_LIMIT bytes. */
 async function readManifest(path: string): Promise<ManifestFile> {
+  const [{ MANIFEST_LIMIT }, { readBounded }] = await Promise.all([import('../k8s/manifest.js'), import('../util/fs.js')]);
   return { name: path, text: (await readBounded(path, MANIFEST_LIMIT, `manifest ${path}`, { as: UsageError })).toString('utf8') };
 }
