@@ -19,8 +19,8 @@ import { InputError } from '../util/errors.js';
 import { commitTemp, discardTemp, fileKind, fsError, openRegular, readBounded, readExactly, siblingTemp, writeFileAtomic } from '../util/fs.js';
 
 const MiB = 1024 * 1024;
-/** Blobs are read from disk in large chunks: fewer reads, hash updates and writes to a socket. */
-const READ_CHUNK = MiB;
+/** Blobs are read and written in large chunks: fewer system calls, hash updates and socket writes. */
+const IO_CHUNK = MiB;
 /** The most goscratch reads of an image manifest or index (distribution's limit). */
 export const MAX_MANIFEST_BYTES = 4 * MiB;
 /** The most goscratch reads of an image config, index.json or manifest.json. */
@@ -106,7 +106,7 @@ export async function openRange(loc: BlobLocation, size: number, what: string): 
     await fh.close();
     return Readable.from([]);
   }
-  return createReadStream('', { fd: fh, start, end: start + size - 1, highWaterMark: READ_CHUNK });
+  return createReadStream('', { fd: fh, start, end: start + size - 1, highWaterMark: IO_CHUNK });
 }
 
 /** A blob's bytes as a stream, verified as they flow (size, then digest at the end). */
@@ -176,7 +176,7 @@ export async function putBlobStream(root: string, digest: string, open: () => Pr
   const tmp = siblingTemp(target);
   try {
     const source = await open();
-    const out = createWriteStream(tmp, { flags: 'wx' });
+    const out = createWriteStream(tmp, { flags: 'wx', highWaterMark: IO_CHUNK });
     const written = o.checked ? pipeline(source, out) : pipeline(source, new VerifyingStream({ digest, size }, `blob ${digest}`), out);
     await written.catch((e: unknown) => {
       throw fsError(e, tmp, 'write');

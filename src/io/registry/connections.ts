@@ -5,7 +5,7 @@
  * EnvHttpProxyAgent (loaded only then). Neither follows redirects nor decodes bodies:
  * transport.ts decides every hop.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -29,6 +29,8 @@ export type Send = (req: Outgoing) => Promise<Incoming>;
 
 /** Connections kept per host: enough for parallel blob transfers, few enough to be polite. */
 const SOCKETS_PER_HOST = 8;
+/** Buffering per request and answer: blobs move in large reads and writes, not 16 KiB ones. */
+const STREAM_BUFFER = 1024 * 1024;
 
 function hasProxyEnv(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
@@ -49,7 +51,9 @@ export function connections(opts: { env: NodeJS.ProcessEnv; useProxy: boolean; v
 function direct(req: Outgoing, agent: HttpAgent): Promise<Incoming> {
   return new Promise((resolve, reject) => {
     const send = req.url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const out = send(req.url, { method: req.method, headers: req.headers, agent, signal: req.signal }, (res) => {
+    // node 20 takes highWaterMark for the request and its answer; its typings do not list it yet.
+    const options: RequestOptions & { highWaterMark: number } = { method: req.method, headers: req.headers, agent, signal: req.signal, highWaterMark: STREAM_BUFFER };
+    const out = send(req.url, options, (res) => {
       quiet(res);
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
     });
