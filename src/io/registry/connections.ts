@@ -27,8 +27,12 @@ export interface Incoming {
 
 export type Send = (req: Outgoing) => Promise<Incoming>;
 
-/** Connections kept per host: enough for parallel blob transfers, few enough to be polite. */
-const SOCKETS_PER_HOST = 8;
+/**
+ * Connections per host. Callers bound their own concurrency (--jobs, 4 by default);
+ * this only caps a runaway one, high enough that no request waits for a socket while
+ * its stall watchdog runs.
+ */
+const SOCKETS_PER_HOST = 32;
 /** Buffering per request and answer: blobs move in large reads and writes, not 16 KiB ones. */
 const STREAM_BUFFER = 1024 * 1024;
 
