@@ -21,7 +21,7 @@ import { BuildError, GoscratchError, InputError } from '../util/errors.js';
 import { commitTemp, discardTemp, fsError, siblingTemp } from '../util/fs.js';
 import { withLock } from '../util/lock.js';
 import type { Logger } from '../util/log.js';
-import { Transport, readBody, checkIdentity, discard } from '../io/registry/transport.js';
+import { Transport, readBody, checkIdentity, discard, type HttpResponse } from '../io/registry/transport.js';
 import { Watchdog } from '../io/registry/watchdog.js';
 import { DEFAULT_RETRY, describeError } from '../io/registry/retry.js';
 import { TOOLCHAIN_LIMITS, unpackTarGz } from './untar.js';
@@ -137,7 +137,6 @@ async function download(transport: Transport, url: URL, listed: ListedFile, dest
   await fetchOk(transport, url, what, async (res, dog) => {
     const declared = res.headers.get('content-length');
     if (declared !== null && Number(declared) !== listed.size) throw new InputError(`${what}: the server sends ${declared} bytes where the published list says ${listed.size}; refusing it`);
-    if (!res.body) throw new InputError(`${what}: the server sent no body`);
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         bytes += chunk.length;
@@ -160,16 +159,16 @@ async function download(transport: Transport, url: URL, listed: ListedFile, dest
 }
 
 /** GET with a watchdog against stalls; any answer but 200, or any network fault, is an error naming `what`. */
-async function fetchOk<T>(transport: Transport, url: URL, what: string, use: (res: Response, dog: Watchdog) => Promise<T>): Promise<T> {
+async function fetchOk<T>(transport: Transport, url: URL, what: string, use: (res: HttpResponse, dog: Watchdog) => Promise<T>): Promise<T> {
   const dog = new Watchdog(DEFAULT_RETRY);
   try {
     const { res, url: answered } = await transport.send({ method: 'GET', url }, { inScope: () => false }, dog, what);
     if (url.protocol === 'https:' && answered.protocol !== 'https:') {
-      await discard(res);
+      discard(res);
       throw new InputError(`${what}: the server redirected to plain http (${answered.host}); goscratch downloads toolchains over https only`);
     }
     if (res.status !== 200) {
-      await discard(res);
+      discard(res);
       throw new BuildError(`${what}: the server answered HTTP ${res.status}`);
     }
     checkIdentity(res, what);

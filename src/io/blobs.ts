@@ -19,6 +19,8 @@ import { InputError } from '../util/errors.js';
 import { commitTemp, discardTemp, fileKind, fsError, openRegular, readBounded, readExactly, siblingTemp, writeFileAtomic } from '../util/fs.js';
 
 const MiB = 1024 * 1024;
+/** Blobs are read and written in large chunks: fewer system calls, hash updates and socket writes. */
+const IO_CHUNK = MiB;
 /** The most goscratch reads of an image manifest or index (distribution's limit). */
 export const MAX_MANIFEST_BYTES = 4 * MiB;
 /** The most goscratch reads of an image config, index.json or manifest.json. */
@@ -104,7 +106,7 @@ export async function openRange(loc: BlobLocation, size: number, what: string): 
     await fh.close();
     return Readable.from([]);
   }
-  return createReadStream('', { fd: fh, start, end: start + size - 1 });
+  return createReadStream('', { fd: fh, start, end: start + size - 1, highWaterMark: IO_CHUNK });
 }
 
 /** A blob's bytes as a stream, verified as they flow (size, then digest at the end). */
@@ -163,13 +165,20 @@ async function present(target: string, size: number | undefined): Promise<boolea
   return size === undefined || st.size === size;
 }
 
-/** Writes a blob from a stream unless present; fails (writing nothing) on a size or digest mismatch. */
-export async function putBlobStream(root: string, digest: string, open: () => Promise<Readable>, size?: number): Promise<void> {
+/**
+ * Writes a blob from a stream unless present; fails (writing nothing) on a size or
+ * digest mismatch. A `checked` stream fails by itself before its end on a mismatch
+ * (a registry blob reader): it is not hashed a second time.
+ */
+export async function putBlobStream(root: string, digest: string, open: () => Promise<Readable>, size?: number, o: { checked?: boolean } = {}): Promise<void> {
   const target = join(await blobDir(root), digestHex(digest));
   if (await present(target, size)) return;
   const tmp = siblingTemp(target);
   try {
-    await pipeline(await open(), new VerifyingStream({ digest, size }, `blob ${digest}`), createWriteStream(tmp, { flags: 'wx' })).catch((e: unknown) => {
+    const source = await open();
+    const out = createWriteStream(tmp, { flags: 'wx', highWaterMark: IO_CHUNK });
+    const written = o.checked ? pipeline(source, out) : pipeline(source, new VerifyingStream({ digest, size }, `blob ${digest}`), out);
+    await written.catch((e: unknown) => {
       throw fsError(e, tmp, 'write');
     });
     await commitTemp(tmp, target);

@@ -27,7 +27,7 @@ export async function probe(registry: string, apiHost: string, plainHttp: boolea
     const dog = new Watchdog(policy);
     try {
       const { res } = await transport.send({ method: 'GET', url: new URL(`${base}/v2/`) }, NO_SECRETS, dog, `pinging ${registry}`);
-      await discard(res);
+      discard(res);
       if (res.status === 401) {
         const challenge = parseChallenge(res.headers.get('www-authenticate'));
         return challenge ? { base, challenge } : { base };

@@ -1,6 +1,6 @@
 /**
  * Pulling into an OCI layout: the remote artifact's layers are streamed straight into
- * the layout's blobs/ (a bounded number at a time, each digest once, verified as it
+ * the layout's blobs/ (a bounded number at a time, each digest once, hashed once as it
  * arrives), then its configs, manifests and index.json are written. A new layout is
  * assembled in a temporary sibling and renamed into place only when complete.
  *
@@ -59,7 +59,7 @@ export async function pullIntoLayout(ref: string | Reference, dest: string, opts
   const root = existing ? dest : siblingTemp(dest);
   try {
     if (!existing) await initLayout(root);
-    await mapLimit(distinctLayers(a), opts.jobs ?? 4, (l) => putBlobStream(root, l.digest, () => l.open()));
+    await mapLimit(distinctLayers(a), opts.jobs ?? 4, (l) => putBlobStream(root, l.digest, () => l.open(), l.size, { checked: true }));
     await writeLayout(root, a, opts.tags ? { tags: opts.tags } : {});
     // Another process may have made dest meanwhile: then the image is added to it.
     if (!existing && !(await commitLayout(root, dest))) await writeLayout(dest, a, opts.tags ? { tags: opts.tags } : {});

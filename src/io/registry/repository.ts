@@ -7,7 +7,7 @@ import { MediaType } from '../../oci/mediatypes.js';
 import { sha256 } from '../../oci/digest.js';
 import { InputError } from '../../util/errors.js';
 import type { RegistrySession } from './session.js';
-import type { Body } from './transport.js';
+import type { Body, HeaderMap } from './transport.js';
 import { RegistryError } from './errors.js';
 import { parseJsonObject } from './json.js';
 
@@ -164,7 +164,7 @@ export class Repository {
     return { start, ...(length !== null ? { length: Number(length) } : {}), body: r.body };
   }
 
-  private location(headers: Headers, requestUrl: string, fallback?: string): string {
+  private location(headers: HeaderMap, requestUrl: string, fallback?: string): string {
     const loc = headers.get('location') ?? fallback;
     if (!loc) throw new RegistryError(`${this.fullName}: the registry started an upload without a Location`, { status: 0 });
     const url = URL.canParse(loc, requestUrl) ? new URL(loc, requestUrl) : undefined;

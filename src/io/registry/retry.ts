@@ -73,7 +73,7 @@ export function isRetryable(e: unknown): boolean {
     if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
     if (c instanceof StallError) return true;
     const msg = c instanceof Error ? c.message : '';
-    if (/fetch failed|socket hang up|other side closed|terminated|premature close/i.test(msg)) return true;
+    if (/socket hang up|other side closed|terminated|premature close/i.test(msg)) return true;
   }
   return false;
 }
@@ -93,7 +93,7 @@ export function parseRetryAfter(v: string | null): number | undefined {
   return Number.isNaN(t) ? undefined : Math.max(0, t - Date.now());
 }
 
-/** The message of an error and its causes, e.g. "fetch failed: other side closed". */
+/** The message of an error and its causes, e.g. "retrying failed: socket hang up (ECONNRESET)". */
 export function describeError(e: unknown): string {
   const parts: string[] = [];
   for (let c: unknown = e, depth = 0; c && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {

@@ -13,7 +13,7 @@ import { RegistryError, registryErrorText } from './errors.js';
 import { HostRules, isLoopback } from './hosts.js';
 import { probe, type Endpoint } from './probe.js';
 import { parseRetryAfter, retryPolicy, type RetryPolicy } from './retry.js';
-import { checkIdentity, discard, readBody, Transport, type Body } from './transport.js';
+import { checkIdentity, discard, readBody, Transport, type Body, type HeaderMap, type HttpResponse } from './transport.js';
 import { Watchdog } from './watchdog.js';
 
 /** The one value every caller of the registry client passes along. */
@@ -49,7 +49,7 @@ export interface RequestSpec {
 
 export interface Reply {
   status: number;
-  headers: Headers;
+  headers: HeaderMap;
   url: string;
 }
 
@@ -85,7 +85,7 @@ export class RegistrySession {
   }
 
   /** Sends once; answers a 401 from the registry by getting a token for the challenged scope and sending again. */
-  private async attempt(spec: RequestSpec, dog: Watchdog): Promise<{ res: Response; url: URL }> {
+  private async attempt(spec: RequestSpec, dog: Watchdog): Promise<{ res: HttpResponse; url: URL }> {
     const { base, challenge: pinged } = await this.ping();
     const registryUrl = new URL(base);
     // Docker's rule: credentials go to the registry's own host (never to a storage
@@ -100,13 +100,13 @@ export class RegistrySession {
       if (sent.res.status !== 401 || round > 0 || !inScope(sent.url)) return sent;
       const again = parseChallenge(sent.res.headers.get('www-authenticate'));
       if (!again) return sent;
-      await discard(sent.res);
+      discard(sent.res);
       scopes = this.auth.renew(again, scopes);
       challenge = again;
     }
   }
 
-  private async fail(spec: RequestSpec, res: Response): Promise<never> {
+  private async fail(spec: RequestSpec, res: HttpResponse): Promise<never> {
     const body = spec.method === 'HEAD' ? '' : (await readBody(res, ERROR_BODY_LIMIT, spec.what).catch(() => Buffer.alloc(0))).toString('utf8');
     const { code, text } = registryErrorText(body);
     const status = res.status;
@@ -126,7 +126,7 @@ export class RegistrySession {
       const { res, url } = await this.attempt(spec, dog);
       if (!spec.ok.includes(res.status)) await this.fail(spec, res);
       let body: Buffer = Buffer.alloc(0);
-      if (spec.method === 'HEAD') await discard(res);
+      if (spec.method === 'HEAD') discard(res);
       else {
         checkIdentity(res, spec.what);
         body = await readBody(res, spec.maxBytes ?? DEFAULT_LIMIT, spec.what, dog);
@@ -154,9 +154,9 @@ export class RegistrySession {
   }
 }
 
-async function* watched(res: Response, dog: Watchdog): AsyncIterable<Uint8Array> {
+async function* watched(res: HttpResponse, dog: Watchdog): AsyncIterable<Uint8Array> {
   try {
-    for await (const chunk of res.body ?? []) {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
       dog.progress(chunk.length);
       yield chunk;
     }
@@ -164,6 +164,6 @@ async function* watched(res: Response, dog: Watchdog): AsyncIterable<Uint8Array>
     throw dog.reason(e);
   } finally {
     dog.stop();
-    await discard(res);
+    discard(res);
   }
 }
