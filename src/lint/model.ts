@@ -6,6 +6,7 @@
  * silently joins continuation lines and some mistakes are only visible in them.
  */
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
+import './astmemo.js';
 import { baseFacts, type BaseFacts } from './bases.js';
 
 /** 0-based line and character, as the parser reports them; `end` is exclusive. */
