@@ -39,7 +39,6 @@ export function lintCommand(): Command<[string[]]> {
         import('../util/fs.js'),
         import('../config/read.js'),
       ]);
-      const { inOrderAhead } = await import('../util/pool.js');
       const format = opts.json ? 'json' : opts.format;
       const infos = RULES.map((r) => r.info);
       if (opts.listRules) {
@@ -59,12 +58,9 @@ export function lintCommand(): Command<[string[]]> {
       const files = findDockerfiles(paths.length > 0 ? paths : ['.']);
       const sources = new Map<string, string[]>();
       const findings = [];
-      const read = async (file: string): Promise<{ name: string; text: string }> => ({
-        name: file === '-' ? opts.stdinFilename : displayPath(file),
-        text: (file === '-' ? await readBoundedStream(process.stdin, MAX_DOCKERFILE, 'standard input') : await readBounded(file, MAX_DOCKERFILE, file, { as: UsageError })).toString('utf8'),
-      });
-      // Files are read a few ahead of the one being linted, so waiting for the disk overlaps the work.
-      for await (const { name, text } of inOrderAhead(files, 16, read)) {
+      for (const file of files) {
+        const name = file === '-' ? opts.stdinFilename : displayPath(file);
+        const text = (file === '-' ? await readBoundedStream(process.stdin, MAX_DOCKERFILE, 'standard input') : await readBounded(file, MAX_DOCKERFILE, file, { as: UsageError })).toString('utf8');
         if (format === 'text') sources.set(name, splitLines(text));
         findings.push(...lintText(text, name, {
           ignore: [...opts.ignore, ...config.ignore],

@@ -20,25 +20,3 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   if (bad) throw bad.reason;
   return out;
 }
-
-/**
- * `fn` over `items`, yielded in order, with up to `ahead` calls started before their
- * turn (reads overlap the work on earlier results). A failure surfaces at its turn.
- */
-export async function* inOrderAhead<T, R>(items: readonly T[], ahead: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
-  const started: Array<Promise<R>> = [];
-  let next = 0;
-  const fill = (): void => {
-    while (next < items.length && started.length < ahead) {
-      const p = fn(items[next++] as T);
-      p.catch(() => undefined); // reported at its turn, or not at all after an earlier failure
-      started.push(p);
-    }
-  };
-  fill();
-  while (started.length > 0) {
-    const r = await started.shift()!;
-    fill();
-    yield r;
-  }
-}
