@@ -68,7 +68,7 @@ export function buildCommand(): CommandUnknownOpts {
     .option('--allow-exec', 'let goscratch.yaml make go run other programs (-toolexec, CC, GOFLAGS=-toolexec=...): only for a project you trust')
     .option('--push <ref>', 'push to a registry: host[:port]/repo[:tag], several images each to REPO/<name>; a short name (app:v1) goes under $GOSCRATCH_REPO')
     .addOption(insecureRegistryOption())
-    .option('-j, --jobs <n>', 'blobs uploaded at once when pushing (default 4)', jobsOption)
+    .option('-j, --jobs <n>', 'go builds run at once, one per package set and platform (default 2; as ko --jobs)', jobsOption)
     .option('--cpus <n>', 'CPU limit the container runs under (0.5, 2 or 500m): bakes GOMAXPROCS=ceil(n)', cpusOption)
     .option('--memory <size>', 'memory limit the container runs under (512Mi, 1Gi, 512m): bakes GOMEMLIMIT')
     .option('--memory-ratio <r>', 'share of --memory given to GOMEMLIMIT (default 0.9)', positiveNumber('--memory-ratio', 1))
@@ -122,7 +122,7 @@ export function buildCommand(): CommandUnknownOpts {
           log.info(m);
         },
       };
-      const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o) });
+      const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o) }, o.jobs ? { jobs: o.jobs } : {});
       for (const w of results[0]?.warnings ?? []) log.warn(w);
       for (const c of results[0]?.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
       const outputs = await publishAll(results, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
@@ -161,7 +161,7 @@ function imageSummary({ formatPlatform }: Pipeline, r: BuildResult, outputs: rea
   };
 }
 
-type OutputFlags = { ociLayout?: string; tarball?: string; push?: string; load?: string | boolean; jobs?: number; insecureRegistry: string[] };
+type OutputFlags = { ociLayout?: string; tarball?: string; push?: string; load?: string | boolean; insecureRegistry: string[] };
 
 /** The sinks the output flags ask for, files first; the push target is resolved under GOSCRATCH_REPO or the config's repo. */
 function outputSinks({ sinks: { layoutSink, archiveSink, registrySink, engineSink }, resolvePushReference }: Pipeline, o: OutputFlags, settings: Pick<BuildSettings, 'repo'>, transfer: TransferProgress | undefined): Sink[] {
@@ -177,7 +177,6 @@ function outputSinks({ sinks: { layoutSink, archiveSink, registrySink, engineSin
       target,
       tags: explicitTag && target.tag ? [target.tag] : [],
       registry: registryOptions(o),
-      ...(o.jobs ? { jobs: o.jobs } : {}),
       ...(transfer ? { onProgress: (x: BlobProgress) => transfer.push(x) } : {}),
     }));
   }

@@ -105,7 +105,8 @@ interface CompileUnit {
   platform: Platform;
 }
 
-export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: { one?: boolean } = {}): Promise<BuildResult[]> {
+/** `one`: refuse patterns that match several main packages; `jobs`: go builds at once (default JOBS). */
+export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: { one?: boolean; jobs?: number } = {}): Promise<BuildResult[]> {
   const step = hooks.onStep ?? (() => undefined);
   if (s.base) step(`reading the base image ${s.base}`);
   // The base decides which platforms can be built; go.mod which Go builds them.
@@ -122,7 +123,7 @@ export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: {
     hooks.onProgress?.(`${compiled} package${compiled === 1 ? '' : 's'} compiled`);
   };
   const compileAll = (units: readonly CompileUnit[]): Promise<string[]> =>
-    mapLimit(units, JOBS, (u) => compile({ go, dir: s.moduleDir, packages: u.packages, platform: u.platform, ldflags: u.options.ldflags, tags: u.options.goTags, flags: u.options.goFlags, env: [...toolchain.env, ...u.options.goEnv], onPackage }));
+    mapLimit(units, o.jobs ?? JOBS, (u) => compile({ go, dir: s.moduleDir, packages: u.packages, platform: u.platform, ldflags: u.options.ldflags, tags: u.options.goTags, flags: u.options.goFlags, env: [...toolchain.env, ...u.options.goEnv], onPackage }));
 
   // One package named, with no per-package settings: compile it while `go list` runs,
   // so an unchanged build costs about one go command, not two.

@@ -23,8 +23,6 @@ export interface PublishOptions {
   /** Let each module's goscratch.yaml make go run other programs (build --allow-exec). */
   allowExec?: boolean;
   registry?: RegistryOptions;
-  /** Blobs uploaded at once per push. */
-  jobs?: number;
   onStep?: (step: string) => void;
 }
 
@@ -52,7 +50,7 @@ export function buildAndPush(opts: PublishOptions): ImageResolver {
     let name = result.name;
     if (names.has(name) && names.get(name) !== importPath) name += '-' + createHash('sha256').update(importPath).digest('hex').slice(0, 8);
     names.set(name, importPath);
-    const sink = registrySink({ target: parseReference(`${repo}/${name}`), tags: ['latest'], ...(opts.registry ? { registry: opts.registry } : {}), ...(opts.jobs ? { jobs: opts.jobs } : {}) });
+    const sink = registrySink({ target: parseReference(`${repo}/${name}`), tags: ['latest'], ...(opts.registry ? { registry: opts.registry } : {}) });
     const published = await publishAll([{ ...result, name }], [sink]);
     await attachSboms([{ ...result, name }], published, settings.sbom, opts.registry);
     const pushed = published[0]!;
