@@ -61,6 +61,7 @@ export function withFile<T>(path: string, fn: (src: ByteSource) => T): T {
 /** The sha256 digest (`sha256:<hex>`) of a file, streamed. */
 export async function fileDigest(path: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  // 1 MiB reads: a 20 MB binary in 20 round trips to the thread pool, not 320.
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return 'sha256:' + h.digest('hex');
 }

@@ -122,11 +122,14 @@ export function buildCommand(): CommandUnknownOpts {
           log.info(m);
         },
       };
-      const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o) }, o.jobs ? { jobs: o.jobs } : {});
+      const sbom = o.sbom ?? settings.sbom;
+      // The SBOM writer loads while go compiles, when this process would only wait.
+      const whileCompiling = (): void => void (sbom !== 'none' && import('../inspect/sbom/build.js').catch(() => undefined));
+      const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o), whileCompiling }, o.jobs ? { jobs: o.jobs } : {});
       for (const w of results[0]?.warnings ?? []) log.warn(w);
       for (const c of results[0]?.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
       const outputs = await publishAll(results, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
-      const sboms = await attachSboms(results, outputs, o.sbom ?? settings.sbom, registryOptions(o));
+      const sboms = await attachSboms(results, outputs, sbom, registryOptions(o));
       // The platforms built: with --platform all, the base's.
       p.done(`built ${results.flatMap((r) => r.tags).join(', ')} for ${(results[0]?.platforms ?? []).map((x) => formatPlatform(x.platform)).join(', ')}`);
       const images = results.map((r) => imageSummary(pipeline, r, outputs.filter((x) => x.image === r.name)));

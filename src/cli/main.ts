@@ -5,9 +5,10 @@
  * exit codes are in cli/errors.ts.
  */
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import pc from 'picocolors';
 import { ExitCode, describeFailure, exitCodeOf } from './errors.js';
+import { red } from './ui/color.js';
 import { configureLog, isInteractive } from './ui/log.js';
+import { commandOutput } from './ui/output.js';
 import { VERSION } from '../version.js';
 
 const program = new Command('goscratch')
@@ -15,6 +16,7 @@ const program = new Command('goscratch')
   .version(VERSION)
   .option('--debug', 'log every registry request (never credentials) and show stack traces (also GOSCRATCH_DEBUG=1)')
   .showHelpAfterError()
+  .configureOutput(commandOutput)
   .exitOverride()
   .hook('preAction', () => configureLog({ debug: debugging() }));
 
@@ -41,7 +43,7 @@ const commands: Record<string, () => Promise<CommandUnknownOpts>> = {
 const requested = process.argv.slice(2).find((a) => !a.startsWith('-'));
 const load = requested && Object.hasOwn(commands, requested) ? [commands[requested]!] : Object.values(commands);
 // Usage errors in a command (unknown flag, bad choice, missing argument) exit 2, as documented.
-for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c.exitOverride().configureHelp({ showGlobalOptions: true }));
+for (const c of await Promise.all(load.map((l) => l()))) program.addCommand(c.exitOverride().configureOutput(commandOutput).configureHelp({ showGlobalOptions: true }));
 
 process.on('SIGINT', () => process.exit(ExitCode.interrupted));
 process.on('SIGTERM', () => process.exit(ExitCode.interrupted));
@@ -52,7 +54,7 @@ try {
   if (e instanceof CommanderError) {
     process.exit(e.exitCode === 0 ? 0 : ExitCode.usage);
   }
-  const prefix = isInteractive() ? pc.red('error: ') : 'error: ';
+  const prefix = isInteractive() ? red('error: ') : 'error: ';
   process.stderr.write(prefix + describeFailure(e, debugging()) + '\n');
   process.exit(exitCodeOf(e));
 }

@@ -7,6 +7,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { goBuildId } from '../binary/buildid.js';
+import { withFile } from '../binary/bytes.js';
+import { parseElf } from '../binary/elf.js';
 import { buildLayer } from '../image/layerbuilder.js';
 import { CA_BUNDLE_PATH } from '../image/scratch.js';
 import { appendLayers, emptyImage, setAnnotations, setContainerConfig, setCreated } from '../image/mutate.js';
@@ -40,9 +43,16 @@ export async function sharedLayers(s: BuildSettings, base: Base, platforms: read
   return { system: systemLayers, files };
 }
 
-/** One layer holding an image's binaries (mode 0555) at their paths in the image. */
+/**
+ * One layer holding an image's binaries (mode 0555) at their paths in the image. Each
+ * is known by its Go build ID, which hashes its bytes: go touches an up-to-date binary
+ * on every build, so its times cannot tell that it is unchanged.
+ */
 export async function binariesLayer(binaries: ReadonlyArray<{ path: string; source: string }>, mtime: number): Promise<Layer> {
-  const entries = await Promise.all(binaries.map(async (b) => ({ type: 'file' as const, path: b.path, mode: 0o555, source: b.source, size: (await stat(b.source)).size })));
+  const entries = await Promise.all(binaries.map(async (b) => {
+    const identity = withFile(b.source, (src) => goBuildId(parseElf(src)));
+    return { type: 'file' as const, path: b.path, mode: 0o555, source: b.source, size: (await stat(b.source)).size, ...(identity ? { identity } : {}) };
+  }));
   return buildLayer(entries, { mtime });
 }
 

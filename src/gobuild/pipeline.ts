@@ -72,6 +72,8 @@ export interface BuildHooks {
   log?: Logger;
   /** How a registry base image is pulled (insecure hosts, credentials). */
   registry?: RegistryOptions;
+  /** Called once go has started compiling: work to start while this process would wait (loading what publishing needs). */
+  whileCompiling?: () => void;
 }
 
 /** Refuses a binary that cannot run in an empty image, saying why and how to fix it. */
@@ -134,6 +136,7 @@ export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: {
     step(`compiling ${early === '.' ? s.moduleDir : early} for ${platformList}`);
     speculative = compileAll(targets.map((platform) => ({ packages: [early], options: s, platform })));
     speculative.catch(() => undefined); // a listing error below is the one reported
+    hooks.whileCompiling?.();
   }
   const [{ mains, patterns }, prov] = await Promise.all([selectMains(go, s, toolchain.env), provenance(s.moduleDir)]);
   const plan = planImages(s, mains);
@@ -142,6 +145,10 @@ export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: {
   }
   const several = plan.images.length > 1;
   const tags = plan.images.map((img) => imageTags(s, img.name, several));
+  // The layers every image shares need no binary: they are made while go compiles.
+  const imagePaths = plan.images.map((img) => (s.bundle ? img.binaries.map((b) => `/usr/local/bin/${b.file}`) : [s.binaryPath ?? `/usr/local/bin/${img.binaries[0]!.file}`]));
+  const sharing = sharedLayers(s, base, targets, imagePaths.flat(), prov.epoch);
+  sharing.catch(() => undefined); // a compile error below is the one reported
 
   let outputs: string[];
   if (speculative && patterns.length === 1 && patterns[0] === early && plan.groups.length === 1) {
@@ -150,15 +157,16 @@ export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: {
     await speculative?.catch(() => undefined);
     const what = mains.length === 1 ? mains[0]!.ImportPath : `${mains.length} packages`;
     step(`compiling ${what} for ${platformList}`);
-    outputs = await compileAll(plan.groups.flatMap((g) => targets.map((platform) => ({ packages: g.packages.map((p) => p.ImportPath), options: g.options, platform }))));
+    const compiling = compileAll(plan.groups.flatMap((g) => targets.map((platform) => ({ packages: g.packages.map((p) => p.ImportPath), options: g.options, platform }))));
+    if (!speculative) hooks.whileCompiling?.();
+    outputs = await compiling;
   }
   // outputs[group * platforms + platform]: the directory go wrote that compile's binaries into.
   const binaryFile = (b: PlannedBinary, pi: number): string => join(outputs[b.group * targets.length + pi]!, b.file);
   await checkBinaries(plan, targets, binaryFile);
 
   step('assembling layers');
-  const imagePaths = plan.images.map((img) => (s.bundle ? img.binaries.map((b) => `/usr/local/bin/${b.file}`) : [s.binaryPath ?? `/usr/local/bin/${img.binaries[0]!.file}`]));
-  const shared = await sharedLayers(s, base, targets, imagePaths.flat(), prov.epoch);
+  const shared = await sharing;
   const labels = { ...provenanceLabels(prov), ...caBundleLabels(s.caCerts), ...s.labels };
   const annotations = { ...provenanceLabels(prov), ...s.annotations };
   const warnings = portWarnings(s);

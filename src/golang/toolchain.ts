@@ -9,6 +9,9 @@
  */
 import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { readBuildInfo } from '../binary/buildinfo.js';
+import { withFile } from '../binary/bytes.js';
+import { parseElf } from '../binary/elf.js';
 import { readBounded } from '../util/fs.js';
 import { Cache } from '../util/cache.js';
 import { BuildError, UsageError, withContext } from '../util/errors.js';
@@ -90,11 +93,29 @@ async function locateGo(env: NodeJS.ProcessEnv): Promise<string | undefined> {
 
 const noGo = (): BuildError => new BuildError('no Go toolchain found: install Go (https://go.dev/dl/) and put `go` on PATH, or set GOSCRATCH_GO to its path');
 
-/** The version `go version` reports, asked outside any module so that go never switches toolchains to answer. */
+/**
+ * The version `go version` reports, asked outside any module so that go never switches
+ * toolchains to answer. The go command's own build info holds the same answer (both are
+ * runtime.Version() of the binary), read in about a millisecond instead of a process
+ * start; only a binary that is cmd/go itself answers that way, so a wrapper (a script,
+ * golang.org/dl's go1.N.M, a shim) is still run.
+ */
 export async function goVersion(go: string, env: NodeJS.ProcessEnv = process.env): Promise<GoVersion | 'devel' | undefined> {
+  const own = builtVersion(go);
+  if (own !== undefined) return own;
   const r = await execCapture(go, ['version'], { cwd: '/', env: { ...env, GOTOOLCHAIN: 'local' } });
   if (r.code !== 0) throw new BuildError(`${go} does not run (\`go version\` exited ${r.code}): ${r.stderr.trim().slice(0, 500)}`, { input: go });
   return reportedVersion(r.stdout);
+}
+
+/** cmd/go's version from its build info; undefined when `go` is not cmd/go's binary or has none. */
+function builtVersion(go: string): GoVersion | 'devel' | undefined {
+  try {
+    const bi = withFile(go, (src) => readBuildInfo(parseElf(src)));
+    return bi?.path === 'cmd/go' ? reportedVersion(`go version ${bi.goVersion}`) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Go versions the module in `dir` asks for; undefined without a go.mod. */

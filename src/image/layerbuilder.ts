@@ -4,8 +4,8 @@
  * owner) with empty user/group names, fixed modes and one mtime for every entry. The
  * same entries always give the same bytes, so the same digest, on every machine.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { constants as zc } from 'node:zlib';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { sha256 } from '../oci/digest.js';
@@ -24,7 +24,8 @@ export interface Owner {
 
 export type LayerEntry =
   | { type: 'file'; path: string; mode: number; data: Buffer; owner?: Owner }
-  | { type: 'file'; path: string; mode: number; source: string; size: number; owner?: Owner }
+  /** `identity`: what names the file's content without reading it (a Go binary's build ID, which hashes it). */
+  | { type: 'file'; path: string; mode: number; source: string; size: number; owner?: Owner; identity?: string }
   | { type: 'dir'; path: string; mode: number; owner?: Owner }
   | { type: 'symlink'; path: string; target: string };
 
@@ -40,6 +41,8 @@ export interface LayerOptions {
 const DIR_MODE = 0o755;
 /** Layers are held in memory whole; a cache file larger than this is not one goscratch wrote. */
 const MAX_CACHED_LAYER = 2 ** 31 - 1;
+/** Files changed this recently are not trusted to be told apart by their identity. */
+const RACY_MS = 2000;
 
 /** Normalises an image path to a tar name: no leading slash, no `.` or `..`, no empty parts. */
 export function tarName(path: string): string {
@@ -70,22 +73,95 @@ export function normalizeEntries(entries: readonly LayerEntry[]): LayerEntry[] {
   return [...byName.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Builds a gzip layer from the entries; the tar and its compressed bytes are kept in memory. */
+/**
+ * Builds a gzip layer from the entries; the tar and its compressed bytes are kept in
+ * memory. The same tar always compresses to the same bytes (same zlib, level and
+ * blocks), so an unchanged layer, like the binary of an unchanged build, is read back
+ * from the cache instead: its bytes under their digest, checked on every read, found by
+ * a record keyed by the tar's digest, or for files on disk by the files' identity
+ * (filesKey), which spares reading and packing them at all.
+ */
 export async function buildLayer(entries: readonly LayerEntry[], opts: LayerOptions): Promise<Layer> {
-  const tarBytes = await tarOf(normalizeEntries(entries), opts.mtime);
+  const sorted = normalizeEntries(entries);
   const level = opts.gzipLevel ?? zc.Z_BEST_SPEED;
-  const diffId = sha256(tarBytes);
-  // The same tar always compresses to the same bytes (same zlib, level and blocks), so
-  // an unchanged layer, like the binary of an unchanged build, is read back instead.
   const cache = opts.cache ?? Cache.fromEnv();
-  const cacheFile = cache ? cache.entryPath('layers', sha256(`${diffId} ${level} ${BLOCK_SIZE} ${process.versions.zlib}`).slice(7)) : undefined;
-  const cached = cacheFile ? await readBounded(cacheFile, MAX_CACHED_LAYER, 'a cached layer').catch(() => undefined) : undefined;
-  const bytes = cached ?? (await gzipParallel(tarBytes, level));
-  if (cache && cacheFile) {
-    if (cached) await cache.touch(cacheFile);
-    else await mkdir(dirname(cacheFile), { recursive: true }).then(() => writeFileAtomic(cacheFile, bytes, undefined, { links: false })).then(() => cache.enforce(), () => undefined);
+  const byFiles = cache ? await filesKey(sorted, opts.mtime, level).catch(() => undefined) : undefined;
+  if (cache && byFiles) {
+    const known = await recall(cache, byFiles.key);
+    if (known) return gzipLayer(known.record, known.bytes);
   }
-  return bufferLayer({ mediaType: MediaType.ociLayerGzip, digest: sha256(bytes), diffId, bytes });
+  const tarBytes = await tarOf(sorted, opts.mtime);
+  const diffId = sha256(tarBytes);
+  const byTar = sha256(`${diffId} ${level} ${BLOCK_SIZE} ${process.versions.zlib}`).slice(7);
+  const known = cache ? await recall(cache, byTar, diffId) : undefined;
+  const bytes = known?.bytes ?? (await gzipParallel(tarBytes, level));
+  const record = known?.record ?? { diffId, digest: sha256(bytes) };
+  if (cache) {
+    if (!known) await remember(cache, byTar, record, bytes);
+    if (byFiles?.settled) await remember(cache, byFiles.key, record);
+  }
+  return gzipLayer(record, bytes);
+}
+
+function gzipLayer(r: LayerRecord, bytes: Buffer): Layer {
+  return bufferLayer({ mediaType: MediaType.ociLayerGzip, digest: r.digest, diffId: r.diffId, bytes });
+}
+
+/** Which compressed layer a tar (or a set of files) gave. */
+interface LayerRecord {
+  diffId: string;
+  digest: string;
+}
+
+/**
+ * The key of a layer of files on disk by the files' identity; undefined when no entry
+ * is a file on disk. A file is identified by `identity` when it has one, else by its
+ * device, inode, size, and mtime and ctime in nanoseconds. Those are `settled` (may be
+ * kept) only when every such file is older than two seconds, as git's index and the
+ * `go list` cache (golang/listcache.ts) do: a change within the clock's grain could
+ * otherwise leave the same identity.
+ */
+async function filesKey(sorted: readonly LayerEntry[], mtime: number, level: number): Promise<{ key: string; settled: boolean } | undefined> {
+  if (!sorted.some((e) => e.type === 'file' && 'source' in e)) return undefined;
+  const recent = BigInt(Date.now() - RACY_MS) * 1_000_000n;
+  let settled = true;
+  const parts = await Promise.all(sorted.map(async (e) => {
+    if (e.type !== 'file') return e;
+    if ('data' in e) return { ...e, data: sha256(e.data) };
+    const st = await stat(e.source, { bigint: true });
+    if (e.identity !== undefined) return { ...e, source: [e.identity, st.size].map(String) };
+    if (st.mtimeNs > recent || st.ctimeNs > recent) settled = false;
+    return { ...e, source: [e.source, st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].map(String) };
+  }));
+  return { key: sha256(JSON.stringify(['layer of files', parts, mtime, level, BLOCK_SIZE, process.versions.zlib])).slice(7), settled };
+}
+
+/** The record under `key` and its compressed bytes, checked against their digest; undefined when either is missing or wrong. */
+async function recall(cache: Cache, key: string, diffId?: string): Promise<{ record: LayerRecord; bytes: Buffer } | undefined> {
+  const file = cache.entryPath('layers', key);
+  const parsed = await readBounded(file, 4096, 'a layer record')
+    .then((b) => JSON.parse(b.toString('utf8')) as unknown)
+    .catch(() => undefined); // none, or an older goscratch's
+  const record = parsed as Partial<LayerRecord> | undefined;
+  const digestLike = (d: unknown): d is string => typeof d === 'string' && /^sha256:[a-f0-9]{64}$/.test(d);
+  if (!digestLike(record?.diffId) || !digestLike(record?.digest) || (diffId !== undefined && record.diffId !== diffId)) return undefined;
+  const blob = cache.entryPath('layers', record.digest.slice('sha256:'.length));
+  const bytes = await readBounded(blob, MAX_CACHED_LAYER, 'a cached layer').catch(() => undefined);
+  if (!bytes || sha256(bytes) !== record.digest) return undefined;
+  await Promise.all([cache.touch(file), cache.touch(blob)]);
+  return { record: { diffId: record.diffId, digest: record.digest }, bytes };
+}
+
+/** Keeps a record (and the compressed bytes under their digest); a cache that cannot be written only means work next time. */
+async function remember(cache: Cache, key: string, record: LayerRecord, bytes?: Buffer): Promise<void> {
+  const write = (file: string, data: Buffer | string): Promise<void> => writeFileAtomic(file, data, undefined, { links: false });
+  await mkdir(join(cache.root, 'layers'), { recursive: true })
+    .then(async () => {
+      if (bytes) await write(cache.entryPath('layers', record.digest.slice('sha256:'.length)), bytes);
+      await write(cache.entryPath('layers', key), JSON.stringify(record));
+      if (bytes) await cache.enforce();
+    })
+    .catch(() => undefined);
 }
 
 async function tarOf(sorted: readonly LayerEntry[], mtimeSeconds: number): Promise<Buffer> {

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { analyzeBinaryFile, analyzeSource } from '../../src/binary/analyze.js';
-import { bufferSource } from '../../src/binary/bytes.js';
+import { bufferSource, withFile } from '../../src/binary/bytes.js';
+import { goBuildId } from '../../src/binary/buildid.js';
+import { parseElf } from '../../src/binary/elf.js';
 import { buildSetting, formatModinfo, parseModinfo, type BuildInfo } from '../../src/binary/buildinfo.js';
 import { goQuote, goUnquote } from '../../src/binary/goquote.js';
 import { execOk } from '../helpers/exec.js';
@@ -33,6 +35,16 @@ test('build info matches `go version -m` on the same binaries', async (t) => {
     const want = (await execOk(toolPath('go') as string, ['version', '-m', bin])).stdout;
     assert.equal(asGoVersionM(bin, a.go as BuildInfo), want, name);
   }
+});
+
+test('the Go build ID matches `go tool buildid` on the same binaries (big- and little-endian, PIE, stripped); none elsewhere', async (t) => {
+  if (!requireTool(t, 'go', 'gcc', 'git')) return;
+  for (const [name, p] of Object.entries({ ...programs, s390x: { files: { 'go.mod': goMod(), 'main.go': MINIMAL }, env: { GOARCH: 's390x' } } })) {
+    const bin = await buildGo(p);
+    const want = (await execOk(toolPath('go') as string, ['tool', 'buildid', bin])).stdout.trim();
+    assert.equal(withFile(bin, (src) => goBuildId(parseElf(src))), want, name);
+  }
+  assert.equal(withFile(process.execPath, (src) => goBuildId(parseElf(src))), undefined, 'node is not a Go binary');
 });
 
 test('build info fields: replacement, settings, vcs stamp', async (t) => {

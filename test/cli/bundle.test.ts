@@ -45,6 +45,25 @@ describe('the bundled CLI (dist/cli.js)', needAll(existsSync(CLI) ? undefined : 
     }
   });
 
+  it("requires Node's built-in modules instead of importing them (an ES import of node:fs loads its streams at every start)", () => {
+    const chunks = join(REPO_ROOT, 'dist/chunks');
+    for (const f of readdirSync(chunks)) {
+      for (const m of readFileSync(join(chunks, f), 'utf8').matchAll(/\bfrom\s*["'](node:[^"']+)["']/g)) {
+        assert.equal(m[1], 'node:module', `${f} imports ${m[1]}`);
+      }
+    }
+  });
+
+  it('writes help to a pipe and to a file alike, 80 columns wide', async () => {
+    const piped = await bundled(['build', '--help']);
+    const file = join(tmp, 'help.txt');
+    const toFile = await exec('/bin/sh', ['-c', `"$0" "$1" build --help > "$2"`, process.execPath, CLI, file]);
+    assert.equal(toFile.code, 0, toFile.stderr);
+    assert.equal(readFileSync(file, 'utf8'), piped.stdout);
+    assert.ok(piped.stdout.split('\n').every((line) => line.length <= 80), piped.stdout);
+    assert.match(piped.stdout, /^Usage: goscratch build /);
+  });
+
   it('answers --version and -V with the package version, also when package.json is not next to it', async () => {
     for (const flag of ['--version', '-V']) {
       const r = await bundled([flag], { cwd: tmp });

@@ -6,6 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareGoVersions, parseGoVersion, releaseName, reportedVersion, requirement, type GoVersion } from '../../src/golang/version.js';
 import { checkDownloadUrl, goVersion, selectToolchain, toolchainPolicy, DEFAULT_TOOLCHAIN_URL } from '../../src/golang/toolchain.js';
@@ -100,4 +102,21 @@ test('selectToolchain: the Go found when it is new enough; local mode names what
   const none = join(dir, 'none');
   assert.equal((await selectToolchain(none, local, { env })).go, go);
   await assert.rejects(selectToolchain(none, local, { env: { PATH: '/nonexistent' } }), /no Go toolchain found/);
+});
+
+test("goVersion: cmd/go's own build info gives go version's answer; a wrapper (a script, a Go program that is not cmd/go) is run", async (t) => {
+  if (!requireTool(t, 'go')) return;
+  const dir = await makeTempDir('toolchain-version');
+  t.after(() => removeTree(dir));
+  const go = toolPath('go')!;
+  const ran = spawnSync(go, ['version'], { cwd: '/', env: { ...process.env, GOTOOLCHAIN: 'local' }, encoding: 'utf8' });
+  assert.deepEqual(await goVersion(go), reportedVersion(ran.stdout));
+  const script = join(dir, 'go');
+  await writeFile(script, '#!/bin/sh\necho "go version go1.77.1 linux/amd64"\n', { mode: 0o755 });
+  assert.equal((await goVersion(script) as GoVersion).text, '1.77.1');
+  // As golang.org/dl's go1.N.M: a Go program whose build info names the Go that built it, not the one it runs.
+  const wrapper = await writeModule(join(dir, 'wrapper'), { 'go.mod': 'module golang.org/dl/go1.66.0\n\ngo 1.21\n', 'main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("go version go1.66.0 linux/amd64") }\n' });
+  const built = spawnSync(go, ['build', '-o', join(dir, 'go1.66.0'), '.'], { cwd: wrapper, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  assert.equal((await goVersion(join(dir, 'go1.66.0')) as GoVersion).text, '1.66.0');
 });

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { buildLayer, normalizeEntries, tarName, type LayerEntry } from '../../src/image/layerbuilder.js';
 import { sha256 } from '../../src/oci/digest.js';
+import { Cache } from '../../src/util/cache.js';
 
 async function readAll(layer: Awaited<ReturnType<typeof buildLayer>>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -106,7 +108,7 @@ test('a layer read back from the cache is byte-identical to a fresh one', async 
   try {
     const data = Buffer.from('unique ' + cache);
     const first = await buildLayer([{ type: 'file', path: '/c', mode: 0o444, data }], { mtime: 0 });
-    assert.equal(readdirSync(join(cache, 'layers')).length, 1, 'the compressed layer was cached');
+    assert.equal(readdirSync(join(cache, 'layers')).length, 2, 'the compressed layer was cached, with its record');
     const second = await buildLayer([{ type: 'file', path: '/c', mode: 0o444, data }], { mtime: 0 });
     assert.deepEqual(await readAll(second), await readAll(first));
     assert.equal(second.digest, first.digest);
@@ -115,4 +117,49 @@ test('a layer read back from the cache is byte-identical to a fresh one', async 
     if (saved === undefined) delete process.env.GOSCRATCH_CACHE;
     else process.env.GOSCRATCH_CACHE = saved;
   }
+});
+
+test('a layer of files on disk is remembered by their identity: used while they are unchanged, never after a write, even one that keeps the size and restores the mtime', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gs-layer-'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'gs-cache-'));
+  const cache = new Cache(cacheDir);
+  const file = join(dir, 'app');
+  writeFileSync(file, 'A'.repeat(4096));
+  const fromDisk = (identity?: string): LayerEntry[] => [{ type: 'file', path: '/bin/app', mode: 0o555, source: file, size: statSync(file).size, ...(identity ? { identity } : {}) }];
+  const inMemory = async (data: string) => (await buildLayer([{ type: 'file', path: '/bin/app', mode: 0o555, data: Buffer.from(data) }], { mtime: 0, cache: false })).digest;
+  const stored = () => readdirSync(join(cacheDir, 'layers')).map((f) => join(cacheDir, 'layers', f));
+  const records = () => stored().filter((f) => readFileSync(f)[0] === '{'.charCodeAt(0));
+
+  const fresh = await buildLayer(fromDisk(), { mtime: 0, cache });
+  assert.equal(fresh.digest, await inMemory('A'.repeat(4096)));
+  assert.equal(records().length, 1, 'a file changed within two seconds is not remembered by its identity (only the tar\'s record is kept)');
+  await sleep(2_100);
+  await buildLayer(fromDisk(), { mtime: 0, cache });
+  assert.equal(records().length, 2, 'older than two seconds: remembered');
+
+  // The identity's record is what answers: with every record pointed at another cached
+  // layer, that layer comes back (the tar's record would be refused: another diffId).
+  const other = await buildLayer([{ type: 'file', path: '/other', mode: 0o444, data: Buffer.from('other') }], { mtime: 0, cache });
+  const kept = new Map(records().map((f) => [f, readFileSync(f)]));
+  for (const f of kept.keys()) writeFileSync(f, JSON.stringify({ diffId: other.diffId, digest: other.digest }));
+  assert.equal((await buildLayer(fromDisk(), { mtime: 0, cache })).digest, other.digest);
+  for (const [f, text] of kept) writeFileSync(f, text);
+  assert.deepEqual(await readAll(await buildLayer(fromDisk(), { mtime: 0, cache })), await readAll(fresh));
+
+  // Damaged compressed bytes are never used: the file is packed and compressed again.
+  writeFileSync(join(cacheDir, 'layers', fresh.digest.slice(7)), 'damaged');
+  assert.equal((await buildLayer(fromDisk(), { mtime: 0, cache })).digest, fresh.digest);
+
+  // Rewritten in place with the same size, its mtime put back: the change time tells.
+  const { atime, mtime } = statSync(file);
+  writeFileSync(file, 'B'.repeat(4096));
+  utimesSync(file, atime, mtime);
+  assert.equal((await buildLayer(fromDisk(), { mtime: 0, cache })).digest, await inMemory('B'.repeat(4096)));
+
+  // A file with an identity of its own (a Go build ID) is known by it, however fresh.
+  writeFileSync(file, 'C'.repeat(4096));
+  assert.equal((await buildLayer(fromDisk('id-c'), { mtime: 0, cache })).digest, await inMemory('C'.repeat(4096)));
+  writeFileSync(file, 'D'.repeat(4096));
+  assert.equal((await buildLayer(fromDisk('id-c'), { mtime: 0, cache })).digest, await inMemory('C'.repeat(4096)), 'the same identity: the file is not read');
+  assert.equal((await buildLayer(fromDisk('id-d'), { mtime: 0, cache })).digest, await inMemory('D'.repeat(4096)));
 });

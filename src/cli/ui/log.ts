@@ -2,7 +2,7 @@
  * Human output goes to stderr (stdout is for results: digests, JSON, YAML), plain
  * lines when stderr is not a TTY or CI is set, colour only on a TTY.
  */
-import pc from 'picocolors';
+import { dim, yellow } from './color.js';
 
 export interface Logger {
   info(msg: string): void;
@@ -30,10 +30,10 @@ export const log: Logger = {
     if (!quiet) process.stderr.write(msg + '\n');
   },
   warn: (msg) => {
-    process.stderr.write((isInteractive() ? pc.yellow('warning: ') : 'warning: ') + msg + '\n');
+    process.stderr.write((isInteractive() ? yellow('warning: ') : 'warning: ') + msg + '\n');
   },
   debug: (msg) => {
-    if (debug) process.stderr.write((isInteractive() ? pc.dim(msg) : msg) + '\n');
+    if (debug) process.stderr.write((isInteractive() ? dim(msg) : msg) + '\n');
   },
 };
 
