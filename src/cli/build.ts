@@ -80,67 +80,75 @@ export function buildCommand(): CommandUnknownOpts {
       if (!o.ociLayout && !o.tarball && !o.push && !o.load) {
         throw new UsageError('nothing to write: give --oci-layout DIR, --tarball FILE, --push REF and/or --load');
       }
-      const pipeline = await loadPipeline();
-      const { buildImages, resolveSettings, attachSboms, checkSinks, publishAll, formatPlatform, progress } = pipeline;
-      const settings = await resolveSettings(packages, {
-        ...(o.platform ? { platform: o.platform } : {}),
-        ...(o.base ? { base: o.base } : {}),
-        ...(o.tag ? { tag: o.tag } : {}),
-        ...(o.user ? { user: o.user } : {}),
-        ...(o.uid !== undefined ? { uid: o.uid } : {}),
-        ...(o.gid !== undefined ? { gid: o.gid } : {}),
-        ...(o.allowRoot ? { allowRoot: true } : {}),
-        ...(o.binary ? { binary: o.binary } : {}),
-        ...(o.arg ? { arg: o.arg } : {}),
-        ...(o.port ? { port: o.port } : {}),
-        ...(o.env ? { env: o.env } : {}),
-        ...(o.workdir ? { workdir: o.workdir } : {}),
-        ...(o.dir ? { dir: o.dir } : {}),
-        ...(o.volume ? { volume: o.volume } : {}),
-        ...(o.file ? { file: o.file } : {}),
-        ...(o.bundle ? { bundle: o.bundle } : {}),
-        ...(o.label ? { label: o.label } : {}),
-        ...(o.annotation ? { annotation: o.annotation } : {}),
-        ...(o.caCerts ? { caCerts: o.caCerts } : {}),
-        ...(o.ldflags ? { ldflags: o.ldflags } : {}),
-        ...(o.buildTags ? { tags: o.buildTags.split(',').filter(Boolean) } : {}),
-        ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
-        ...(o.memory !== undefined ? { memory: o.memory } : {}),
-        ...(o.memoryRatio !== undefined ? { memoryRatio: o.memoryRatio } : {}),
-        ...(o.allowExec ? { allowExec: true } : {}),
-      });
-      // Everything that can be wrong with the outputs is found before compiling.
-      const transfer = o.push ? (await import('./ui/transfer.js')).createProgress() : undefined;
-      const sinks = outputSinks(pipeline, o, settings, transfer);
-      await checkSinks(sinks);
-      const p = progress();
-      // A line for the user ends the progress line first, so the two never share one.
-      const lines: Logger = {
-        ...log,
-        info: (m) => {
-          p.done();
-          log.info(m);
-        },
-      };
-      const sbom = o.sbom ?? settings.sbom;
-      // The SBOM writer loads while go compiles, when this process would only wait.
-      const whileCompiling = (): void => void (sbom !== 'none' && import('../inspect/sbom/build.js').catch(() => undefined));
-      const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o), whileCompiling }, o.jobs ? { jobs: o.jobs } : {});
-      for (const w of results[0]?.warnings ?? []) log.warn(w);
-      for (const c of results[0]?.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
-      const outputs = await publishAll(results, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
-      const sboms = await attachSboms(results, outputs, sbom, registryOptions(o));
-      // The platforms built: with --platform all, the base's.
-      p.done(`built ${results.flatMap((r) => r.tags).join(', ')} for ${(results[0]?.platforms ?? []).map((x) => formatPlatform(x.platform)).join(', ')}`);
-      const images = results.map((r) => imageSummary(pipeline, r, outputs.filter((x) => x.image === r.name)));
-      if (o.json) {
-        // One image: its fields at the top level too, as before there could be several.
-        const one = images.length === 1 ? (({ name: _name, ...rest }) => rest)(images[0]!) : {};
-        process.stdout.write(JSON.stringify({ ...one, images, outputs, ...(sboms.length ? { sboms } : {}), warnings: results[0]?.warnings ?? [] }, null, 2) + '\n');
-      } else if (images.length === 1) {
-        process.stdout.write((images[0]!.pushed?.[0] ?? images[0]!.digest) + '\n');
-      } else {
-        for (const i of images) process.stdout.write(o.quiet ? `${i.pushed?.[0] ?? i.digest}\n` : `${i.name} ${i.pushed?.[0] ?? i.digest}\n`);
+      // The go build this command line ran last time starts now, while the pipeline
+      // loads; the pipeline takes it if it is still the right one (golang/headstart.ts).
+      const [{ HeadStart }, { Cache }] = await Promise.all([import('../golang/headstart.js'), import('../util/cache.js')]);
+      const headStart = await HeadStart.begin(Cache.fromEnv(), process.argv.slice(2), process.cwd());
+      try {
+        const pipeline = await loadPipeline();
+        const { buildImages, resolveSettings, attachSboms, checkSinks, publishAll, formatPlatform, progress } = pipeline;
+        const settings = await resolveSettings(packages, {
+          ...(o.platform ? { platform: o.platform } : {}),
+          ...(o.base ? { base: o.base } : {}),
+          ...(o.tag ? { tag: o.tag } : {}),
+          ...(o.user ? { user: o.user } : {}),
+          ...(o.uid !== undefined ? { uid: o.uid } : {}),
+          ...(o.gid !== undefined ? { gid: o.gid } : {}),
+          ...(o.allowRoot ? { allowRoot: true } : {}),
+          ...(o.binary ? { binary: o.binary } : {}),
+          ...(o.arg ? { arg: o.arg } : {}),
+          ...(o.port ? { port: o.port } : {}),
+          ...(o.env ? { env: o.env } : {}),
+          ...(o.workdir ? { workdir: o.workdir } : {}),
+          ...(o.dir ? { dir: o.dir } : {}),
+          ...(o.volume ? { volume: o.volume } : {}),
+          ...(o.file ? { file: o.file } : {}),
+          ...(o.bundle ? { bundle: o.bundle } : {}),
+          ...(o.label ? { label: o.label } : {}),
+          ...(o.annotation ? { annotation: o.annotation } : {}),
+          ...(o.caCerts ? { caCerts: o.caCerts } : {}),
+          ...(o.ldflags ? { ldflags: o.ldflags } : {}),
+          ...(o.buildTags ? { tags: o.buildTags.split(',').filter(Boolean) } : {}),
+          ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
+          ...(o.memory !== undefined ? { memory: o.memory } : {}),
+          ...(o.memoryRatio !== undefined ? { memoryRatio: o.memoryRatio } : {}),
+          ...(o.allowExec ? { allowExec: true } : {}),
+        });
+        // Everything that can be wrong with the outputs is found before compiling.
+        const transfer = o.push ? (await import('./ui/transfer.js')).createProgress() : undefined;
+        const sinks = outputSinks(pipeline, o, settings, transfer);
+        await checkSinks(sinks);
+        const p = progress();
+        // A line for the user ends the progress line first, so the two never share one.
+        const lines: Logger = {
+          ...log,
+          info: (m) => {
+            p.done();
+            log.info(m);
+          },
+        };
+        const sbom = o.sbom ?? settings.sbom;
+        // The SBOM writer loads while go compiles, when this process would only wait.
+        const whileCompiling = (): void => void (sbom !== 'none' && import('../inspect/sbom/build.js').catch(() => undefined));
+        const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o), whileCompiling }, { headStart, ...(o.jobs ? { jobs: o.jobs } : {}) });
+        for (const w of results[0]?.warnings ?? []) log.warn(w);
+        for (const c of results[0]?.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
+        const outputs = await publishAll(results, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
+        const sboms = await attachSboms(results, outputs, sbom, registryOptions(o));
+        // The platforms built: with --platform all, the base's.
+        p.done(`built ${results.flatMap((r) => r.tags).join(', ')} for ${(results[0]?.platforms ?? []).map((x) => formatPlatform(x.platform)).join(', ')}`);
+        const images = results.map((r) => imageSummary(pipeline, r, outputs.filter((x) => x.image === r.name)));
+        if (o.json) {
+          // One image: its fields at the top level too, as before there could be several.
+          const one = images.length === 1 ? (({ name: _name, ...rest }) => rest)(images[0]!) : {};
+          process.stdout.write(JSON.stringify({ ...one, images, outputs, ...(sboms.length ? { sboms } : {}), warnings: results[0]?.warnings ?? [] }, null, 2) + '\n');
+        } else if (images.length === 1) {
+          process.stdout.write((images[0]!.pushed?.[0] ?? images[0]!.digest) + '\n');
+        } else {
+          for (const i of images) process.stdout.write(o.quiet ? `${i.pushed?.[0] ?? i.digest}\n` : `${i.name} ${i.pushed?.[0] ?? i.digest}\n`);
+        }
+      } finally {
+        await headStart.stop();
       }
     });
 }

@@ -7,20 +7,21 @@
  *     trustedRegistries: [registry.example.com]
  *     failureThreshold: error         # default for --failure-threshold
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './messages.js';
 import { SEVERITIES } from '../findings/model.js';
 import { readBounded } from '../util/fs.js';
 import { UsageError } from '../util/errors.js';
 
-const ruleId = z.string().regex(/^GS\d{3}$/i, 'a rule id such as GS101');
+const ruleId = z.string().check(z.regex(/^GS\d{3}$/i, 'a rule id such as GS101'));
 const severity = z.enum(SEVERITIES);
 
-export const lintConfigSchema = z.object({
-  ignore: z.array(ruleId).default([]),
-  severity: z.record(ruleId, severity).default({}),
-  trustedRegistries: z.array(z.string().min(1)).default([]),
-  failureThreshold: z.enum([...SEVERITIES, 'none']).optional(),
-}).strict();
+export const lintConfigSchema = z.strictObject({
+  ignore: z._default(z.array(ruleId), []),
+  severity: z._default(z.record(ruleId, severity), {}),
+  trustedRegistries: z._default(z.array(z.string().check(z.minLength(1))), []),
+  failureThreshold: z.optional(z.enum([...SEVERITIES, 'none'])),
+});
 
 export type LintConfig = z.infer<typeof lintConfigSchema>;
 

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { UsageError } from '../util/errors.js';
 import { MiB } from './read.js';
 import { readBounded } from '../util/fs.js';

@@ -5,7 +5,8 @@
  * which a user's file would otherwise replace without a word.
  */
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './messages.js';
 import { baseEntries, DEFAULT_USER } from '../image/scratch.js';
 
 const BASE = baseEntries(DEFAULT_USER, Buffer.alloc(0)).map((e) => ({ path: e.path, dir: e.type === 'dir' }));
@@ -29,18 +30,25 @@ export function collisionMessage(path: string, base: string): string {
 }
 
 /** An absolute path without control characters, in clean form (`/a/./b/` is `/a/b`). */
-export const absolutePathSchema = z
-  .string()
-  .refine((p) => p.startsWith('/'), 'must be an absolute path')
-  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'must not contain control characters (newlines, tabs, NUL)')
-  .transform((p) => posix.normalize(p).replace(/(.)\/$/, '$1'));
+export const absolutePathSchema = z.pipe(
+  z.string().check(
+    z.refine((p) => p.startsWith('/'), 'must be an absolute path'),
+    z.refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'must not contain control characters (newlines, tabs, NUL)'),
+  ),
+  z.transform((p: string) => posix.normalize(p).replace(/(.)\/$/, '$1')),
+);
 
 /** A path goscratch writes a `kind` to. */
 export const imagePathSchema = (kind: PathKind) =>
-  absolutePathSchema.superRefine((p, ctx) => {
-    const base = baseCollision(p, kind);
-    if (base) ctx.addIssue({ code: 'custom', message: collisionMessage(p, base) });
-  });
+  z.pipe(
+    absolutePathSchema,
+    z.string().check(
+      z.superRefine((p, ctx) => {
+        const base = baseCollision(p, kind);
+        if (base) ctx.addIssue({ code: 'custom', message: collisionMessage(p, base) });
+      }),
+    ),
+  );
 
 /** The goscratch path under `dir`, if any: a user who owned `dir` could replace it. */
 export function holdsBase(dir: string): string | undefined {
@@ -49,7 +57,9 @@ export function holdsBase(dir: string): string | undefined {
 }
 
 /** A directory the app user will own: never `/` or a directory holding goscratch's files. */
-export const ownedDirSchema = imagePathSchema('dir').superRefine((p, ctx) => {
-  const held = holdsBase(p);
-  if (held) ctx.addIssue({ code: 'custom', message: `${p} holds ${held}: the app user owning it could replace that file; choose a directory of its own, e.g. /data` });
-});
+export const ownedDirSchema = imagePathSchema('dir').check(
+  z.superRefine((p: string, ctx) => {
+    const held = holdsBase(p);
+    if (held) ctx.addIssue({ code: 'custom', message: `${p} holds ${held}: the app user owning it could replace that file; choose a directory of its own, e.g. /data` });
+  }),
+);

@@ -17,6 +17,7 @@ import { runtimeEnv, type RuntimeChoice, type RuntimeDecision } from '../runtime
 import { selectToolchain } from '../golang/toolchain.js';
 import { isWildcard, type GoPackage } from '../golang/packages.js';
 import { compile } from '../golang/compile.js';
+import type { HeadStart } from '../golang/headstart.js';
 import { caBundleLabels } from '../image/scratch.js';
 import { mergeEnv } from '../image/mutate.js';
 import { newIndex, type Artifact, type Image } from '../image/model.js';
@@ -107,8 +108,12 @@ interface CompileUnit {
   platform: Platform;
 }
 
-/** `one`: refuse patterns that match several main packages; `jobs`: go builds at once (default JOBS). */
-export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: { one?: boolean; jobs?: number } = {}): Promise<BuildResult[]> {
+/**
+ * `one`: refuse patterns that match several main packages; `jobs`: go builds at once
+ * (default JOBS); `headStart`: the go build this command ran last time, already started
+ * (golang/headstart.ts), which a build of one compile takes when it is the same.
+ */
+export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: { one?: boolean; jobs?: number; headStart?: HeadStart } = {}): Promise<BuildResult[]> {
   const step = hooks.onStep ?? (() => undefined);
   if (s.base) step(`reading the base image ${s.base}`);
   // The base decides which platforms can be built; go.mod which Go builds them.
@@ -124,8 +129,11 @@ export async function buildImages(s: BuildSettings, hooks: BuildHooks = {}, o: {
     compiled++;
     hooks.onProgress?.(`${compiled} package${compiled === 1 ? '' : 's'} compiled`);
   };
-  const compileAll = (units: readonly CompileUnit[]): Promise<string[]> =>
-    mapLimit(units, o.jobs ?? JOBS, (u) => compile({ go, dir: s.moduleDir, packages: u.packages, platform: u.platform, ldflags: u.options.ldflags, tags: u.options.goTags, flags: u.options.goFlags, env: [...toolchain.env, ...u.options.goEnv], onPackage }));
+  const compileAll = async (units: readonly CompileUnit[]): Promise<string[]> => {
+    const head = units.length === 1 ? o.headStart : undefined;
+    if (!head) await o.headStart?.stop();
+    return mapLimit(units, o.jobs ?? JOBS, (u) => compile({ go, dir: s.moduleDir, packages: u.packages, platform: u.platform, ldflags: u.options.ldflags, tags: u.options.goTags, flags: u.options.goFlags, env: [...toolchain.env, ...u.options.goEnv], onPackage }, undefined, head));
+  };
 
   // One package named, with no per-package settings: compile it while `go list` runs,
   // so an unchanged build costs about one go command, not two.

@@ -4,7 +4,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { parsePlatforms, hostPlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { DEFAULT_USER, validateUser, type AppUser } from '../image/scratch.js';
@@ -136,7 +136,7 @@ export interface BuildSettings extends GoBuildOptions {
  * A flag's value checked by the schema of its config key, so a flag accepts exactly
  * what goscratch.yaml accepts (and gets the same transforms).
  */
-function flagValue<S extends z.ZodType>(schema: S, value: unknown, flag: string, given?: string): z.output<S> {
+function flagValue<S extends z.ZodMiniType>(schema: S, value: unknown, flag: string, given?: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
@@ -353,7 +353,7 @@ function fileFlag(value: string): { src: string; dst: string } {
 function checkFlags(flags: BuildFlags) {
   const image = imageSectionSchema.shape;
   const runtime = runtimeConfigSchema.shape;
-  const check = <S extends z.ZodType>(schema: S, value: unknown, flag: string): z.output<S> | undefined =>
+  const check = <S extends z.ZodMiniType>(schema: S, value: unknown, flag: string): z.output<S> | undefined =>
     value === undefined ? undefined : flagValue(schema, value, flag);
   return {
     uid: check(image.uid, flags.uid, '--uid'),

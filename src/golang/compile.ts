@@ -16,6 +16,7 @@ import { formatPlatform } from '../oci/platform.js';
 import { BuildError } from '../util/errors.js';
 import { execCapture } from './exec.js';
 import { goSetup } from './goenv.js';
+import type { GoRun, HeadStart } from './headstart.js';
 import { checkPackagePattern } from './toolchain.js';
 
 export interface CompileOptions {
@@ -91,25 +92,44 @@ export async function compileKey(o: CompileOptions, env: NodeJS.ProcessEnv): Pro
  * Compiles into the cache entry for this build's key, under the entry's lock, so an
  * unchanged build is a no-op for Go (it sees the outputs are up to date and skips the
  * link), as `go build -o` is on a developer's machine. The caller gets its own links
- * to the binaries, which a later build or a prune cannot change.
+ * to the binaries, which a later build or a prune cannot change. A head start that is
+ * this very compile and succeeded (headstart.ts) stands for it.
  */
-async function compileCached(o: CompileOptions, env: NodeJS.ProcessEnv, cache: Cache): Promise<string> {
+async function compileCached(o: CompileOptions, env: NodeJS.ProcessEnv, cache: Cache, head?: HeadStart): Promise<string> {
   const key = await compileKey(o, env);
-  const out = await cache.withEntry('bin', key, async (dir) => {
-    const bins = join(dir, 'out');
-    await runGo(o, bins, env);
-    const own = tempDir('goscratch-build-');
-    for (const name of await readdir(bins)) await link(join(bins, name), join(own, name)).catch(() => copyFile(join(bins, name), join(own, name)));
-    return own;
+  const bins = join(cache.entryPath('bin', key), 'out');
+  const run: GoRun = { go: o.go, args: compileArgs(o, bins, env), cwd: o.dir, env };
+  const early = await head?.take(run);
+  if (early) {
+    const adopted = await (async () => {
+      if (early.result.code !== 0 || (await readdir(bins).catch(() => [])).length === 0) return undefined;
+      for (const line of early.result.stderr.split('\n')) if (PACKAGE_LINE.test(line)) o.onPackage?.(line);
+      return linkOut(bins);
+    })().finally(() => early.lock.release());
+    // Anything else (a failure, outputs gone) is go's to tell: it runs as usual.
+    if (adopted) return adopted;
+  }
+  const out = await cache.withEntry('bin', key, async () => {
+    await runGo(o, run);
+    await head?.record(run);
+    return linkOut(bins);
   });
   await cache.enforce();
   return out;
 }
 
+/** The caller's own links to the binaries in `bins`. */
+async function linkOut(bins: string): Promise<string> {
+  const own = tempDir('goscratch-build-');
+  for (const name of await readdir(bins)) await link(join(bins, name), join(own, name)).catch(() => copyFile(join(bins, name), join(own, name)));
+  return own;
+}
+
 /** Lines `go build -v` prints for each package it compiles: an import path alone. */
 const PACKAGE_LINE = /^[\w.~+-]+(\/[\w.~+-]+)*$/;
 
-async function runGo(o: CompileOptions, outDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function runGo(o: CompileOptions, run: GoRun): Promise<void> {
+  const outDir = run.args[run.args.indexOf('-o') + 1]!;
   await mkdir(outDir, { recursive: true });
   let partial = '';
   const onStderr = (text: string): void => {
@@ -117,7 +137,7 @@ async function runGo(o: CompileOptions, outDir: string, env: NodeJS.ProcessEnv):
     partial = lines.pop()!;
     for (const l of lines) if (PACKAGE_LINE.test(l)) o.onPackage?.(l);
   };
-  const r = await execCapture(o.go, compileArgs(o, outDir, env), { cwd: o.dir, env, ...(o.onPackage ? { onStderr } : {}) });
+  const r = await execCapture(run.go, run.args, { cwd: run.cwd, env: run.env, ...(o.onPackage ? { onStderr } : {}) });
   if (r.code !== 0) {
     // Go's own messages, without the -v package list, and without goscratch's output directory.
     const message = r.stderr.split('\n').filter((l) => !PACKAGE_LINE.test(l)).join('\n').replaceAll(outDir.replace(/\/+$/, ''), '<output directory>').trim();
@@ -129,18 +149,19 @@ async function runGo(o: CompileOptions, outDir: string, env: NodeJS.ProcessEnv):
  * Compiles and returns a directory of binaries, one per package, named as
  * `go build -o DIR/` names them; a compile error carries Go's own output.
  */
-export async function compile(o: CompileOptions, cache: Cache | false = Cache.fromEnv()): Promise<string> {
+export async function compile(o: CompileOptions, cache: Cache | false = Cache.fromEnv(), head?: HeadStart): Promise<string> {
   const env = compileEnv(o);
   if (cache) {
     try {
-      return await compileCached(o, env, cache);
+      return await compileCached(o, env, cache, head);
     } catch (e) {
       // A cache that cannot be written (a read-only home) still builds, uncached.
       if (!isFsFailure(e)) throw e;
     }
   }
+  await head?.stop();
   const out = tempDir('goscratch-build-');
-  await runGo(o, out, env);
+  await runGo(o, { go: o.go, args: compileArgs(o, out, env), cwd: o.dir, env });
   return out;
 }
 

@@ -78,7 +78,7 @@ async function isExecutable(p: string): Promise<boolean> {
 }
 
 /** `$GOSCRATCH_GO` (which must be executable), else `go` on PATH, else undefined. */
-async function locateGo(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function locateGo(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const explicit = env.GOSCRATCH_GO;
   if (explicit) {
     if (await isExecutable(explicit)) return explicit;
