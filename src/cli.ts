@@ -31,5 +31,8 @@ if (first === '--version' || first === '-V') {
   } catch {
     // Not available or not writable: start without it.
   }
+  // `goscratch build`: the go build the same command ran last time starts now, before
+  // the option parser and the pipeline load (golang/headstart.ts).
+  if (first === 'build') void import('./golang/headstart.js').then((h) => h.beginHeadStart());
   await import('./cli/main.js');
 }

@@ -80,10 +80,9 @@ export function buildCommand(): CommandUnknownOpts {
       if (!o.ociLayout && !o.tarball && !o.push && !o.load) {
         throw new UsageError('nothing to write: give --oci-layout DIR, --tarball FILE, --push REF and/or --load');
       }
-      // The go build this command line ran last time starts now, while the pipeline
-      // loads; the pipeline takes it if it is still the right one (golang/headstart.ts).
-      const [{ HeadStart }, { Cache }] = await Promise.all([import('../golang/headstart.js'), import('../util/cache.js')]);
-      const headStart = await HeadStart.begin(Cache.fromEnv(), process.argv.slice(2), process.cwd());
+      // The go build this command line ran last time, started by cli.ts while the
+      // pipeline loads; the pipeline takes it if it is still the right one (golang/headstart.ts).
+      const headStart = await (await import('../golang/headstart.js')).headStartOfProcess();
       try {
         const pipeline = await loadPipeline();
         const { buildImages, resolveSettings, attachSboms, checkSinks, publishAll, formatPlatform, progress } = pipeline;
@@ -129,10 +128,14 @@ export function buildCommand(): CommandUnknownOpts {
         };
         const sbom = o.sbom ?? settings.sbom;
         // The SBOM writer loads while go compiles, when this process would only wait.
-        const whileCompiling = (): void => void (sbom !== 'none' && import('../inspect/sbom/build.js').catch(() => undefined));
-        const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o), whileCompiling }, { headStart, ...(o.jobs ? { jobs: o.jobs } : {}) });
+        let sbomWriter: Promise<typeof import('../inspect/sbom/build.js')> | undefined;
+        const loadSbomWriter = () => (sbomWriter ??= import('../inspect/sbom/build.js'));
+        const whileCompiling = (): void => void (sbom !== 'none' && loadSbomWriter().catch(() => undefined));
+        const results = await buildImages(settings, { onStep: (s) => p.step(s), onProgress: (d) => p.detail(d), log: lines, registry: registryOptions(o), whileCompiling }, { ...(headStart ? { headStart } : {}), ...(o.jobs ? { jobs: o.jobs } : {}) });
         for (const w of results[0]?.warnings ?? []) log.warn(w);
         for (const c of results[0]?.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
+        // SBOMs are made (each binary hashed) while the images are written.
+        if (sbom !== 'none') void loadSbomWriter().then((w) => w.prepareSboms(results, sbom), () => undefined);
         const outputs = await publishAll(results, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
         const sboms = await attachSboms(results, outputs, sbom, registryOptions(o));
         // The platforms built: with --platform all, the base's.
@@ -148,7 +151,7 @@ export function buildCommand(): CommandUnknownOpts {
           for (const i of images) process.stdout.write(o.quiet ? `${i.pushed?.[0] ?? i.digest}\n` : `${i.name} ${i.pushed?.[0] ?? i.digest}\n`);
         }
       } finally {
-        await headStart.stop();
+        await headStart?.stop();
       }
     });
 }

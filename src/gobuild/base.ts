@@ -35,7 +35,8 @@ import { toReference } from '../oci/reference.js';
 import type { ContainerConfig, ImageConfig, Platform } from '../oci/types.js';
 import { Cache } from '../util/cache.js';
 import { InputError, UsageError } from '../util/errors.js';
-import { commitTemp, discardTemp, fsError, siblingTemp } from '../util/fs.js';
+import { commitTemp, discardTemp, siblingTemp } from '../util/fs.js';
+import { fsError } from '../util/fserror.js';
 import { insideDir } from './files.js';
 
 export const SCRATCH = 'scratch';

@@ -15,15 +15,18 @@
  * head start takes the cache entry's lock as the compile does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { sha256 } from '../oci/digest.js';
-import type { Cache } from '../util/cache.js';
-import { readBounded } from '../util/fs.js';
+import { cacheRoot } from '../util/cacheroot.js';
 import { acquireLock, type Lock } from '../util/lock.js';
 import type { ExecResult } from './exec.js';
 import { execEnv, execFlag } from './execflags.js';
-import { locateGo } from './toolchain.js';
+import { locateGo } from './locate.js';
+
+// Everything here loads before go starts, so only small modules: not util/fs.ts nor
+// the cache class, nor node:crypto (a record's name needs no cryptographic hash: two
+// command lines that shared one would only make a head start that is not taken).
 
 /** One go command: what must be the same for a head start to stand for it. */
 export interface GoRun {
@@ -55,15 +58,14 @@ export class HeadStart {
   private started: Started | undefined;
 
   private constructor(
-    private readonly cache: Cache,
+    private readonly cacheRoot: string,
     private readonly recordFile: string,
   ) {}
 
   /** Starts the go build this command line ran last time, when there is a sound record of one. */
-  static async begin(cache: Cache, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<HeadStart> {
+  static async begin(root: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<HeadStart> {
     const vars = Object.entries(env).sort(([a], [b]) => (a < b ? -1 : 1));
-    const key = sha256(JSON.stringify(['head start', argv, cwd, vars])).slice(7, 39);
-    const head = new HeadStart(cache, cache.entryPath('lists', key));
+    const head = new HeadStart(root, join(root, 'lists', fnv64(JSON.stringify(['head start', argv, cwd, vars]))));
     const run = await head.recorded(env);
     if (run) head.started = await launch(run);
     return head;
@@ -106,15 +108,13 @@ export class HeadStart {
 
   /** The recorded run, when it passes every check; undefined otherwise. */
   private async recorded(env: NodeJS.ProcessEnv): Promise<GoRun | undefined> {
-    const parsed = await readBounded(this.recordFile, 1 << 20, 'a head start record')
-      .then((b) => JSON.parse(b.toString('utf8')) as Partial<Kept>)
-      .catch(() => undefined);
+    const parsed = readSmallFile(this.recordFile) as Partial<Kept> | undefined;
     if (!parsed || parsed.format !== FORMAT || typeof parsed.go !== 'string' || typeof parsed.cwd !== 'string') return undefined;
     if (!Array.isArray(parsed.args) || !parsed.args.every((a) => typeof a === 'string')) return undefined;
     if (!Array.isArray(parsed.env) || !parsed.env.every((e) => Array.isArray(e) && typeof e[0] === 'string' && (typeof e[1] === 'string' || e[1] === null))) return undefined;
-    const toolchains = join(this.cache.root, 'toolchains') + sep;
+    const toolchains = join(this.cacheRoot, 'toolchains') + sep;
     if (parsed.go !== (await locateGo(env)) && !(parsed.go.startsWith(toolchains) && parsed.go.endsWith(`${sep}bin${sep}go`))) return undefined;
-    if (!safeArgs(parsed.args, join(this.cache.root, 'bin') + sep)) return undefined;
+    if (!safeArgs(parsed.args, join(this.cacheRoot, 'bin') + sep)) return undefined;
     const runEnv: NodeJS.ProcessEnv = { ...env };
     for (const [k, v] of parsed.env) {
       if (v === null) {
@@ -127,6 +127,48 @@ export class HeadStart {
     }
     return { go: parsed.go, args: parsed.args, cwd: parsed.cwd, env: runEnv };
   }
+}
+
+let ofProcess: Promise<HeadStart | undefined> | undefined;
+
+/**
+ * Begins this process's head start, from its command line, directory and environment:
+ * cli.ts calls it before the option parser loads, so go starts as early as it can.
+ */
+export function beginHeadStart(): void {
+  ofProcess ??= Promise.resolve()
+    .then(() => HeadStart.begin(cacheRoot(), process.argv.slice(2), process.cwd()))
+    .catch(() => undefined); // a GOSCRATCH_GO that is no program and the like: the build says so, with no head start
+}
+
+/** This process's head start (begun now if cli.ts did not). */
+export function headStartOfProcess(): Promise<HeadStart | undefined> {
+  beginHeadStart();
+  return ofProcess!;
+}
+
+/** A record's JSON: a regular file of at most 64 KiB (never a FIFO a neighbour left there), else undefined. */
+function readSmallFile(path: string): unknown {
+  try {
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.size > 64 * 1024) return undefined;
+      const buf = Buffer.alloc(st.size);
+      return JSON.parse(buf.subarray(0, readSync(fd, buf, 0, st.size, 0)).toString('utf8'));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** FNV-1a, 64 bits, as 16 hex digits. */
+function fnv64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text)) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, '0');
 }
 
 /** `go build ... -o <cache>/bin/<key>/out/ -- <packages>`, with no flag that runs another program. */

@@ -7,8 +7,8 @@
  * `GOTOOLCHAIN=local` or `build.toolchain: local`): then the error says which
  * version is needed and how to provide it. Which packages to build is packages.ts.
  */
-import { access, constants, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readBuildInfo } from '../binary/buildinfo.js';
 import { withFile } from '../binary/bytes.js';
 import { parseElf } from '../binary/elf.js';
@@ -18,6 +18,7 @@ import { BuildError, UsageError, withContext } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { execCapture } from './exec.js';
 import { parseGoMod } from './gomod.js';
+import { locateGo } from './locate.js';
 import { compareGoVersions, releaseName, reportedVersion, requirement, type GoVersion, type Requirement } from './version.js';
 
 /** The go binary to run, and the KEY=VALUE entries every go command gets (before the user's build.env). */
@@ -71,24 +72,6 @@ export function checkDownloadUrl(value: string, from: string): string {
   }
   if (u.username || u.password || u.search || u.hash) throw new UsageError(`${from}: give a plain base URL, without credentials, query or fragment`, { input: from });
   return u.href.endsWith('/') ? u.href : u.href + '/';
-}
-
-async function isExecutable(p: string): Promise<boolean> {
-  return access(p, constants.X_OK).then(() => true, () => false);
-}
-
-/** `$GOSCRATCH_GO` (which must be executable), else `go` on PATH, else undefined. */
-export async function locateGo(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const explicit = env.GOSCRATCH_GO;
-  if (explicit) {
-    if (await isExecutable(explicit)) return explicit;
-    throw new BuildError(`GOSCRATCH_GO=${explicit} is not an executable Go toolchain; point it at a 'go' binary or unset it`);
-  }
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const p = join(dir, 'go');
-    if (await isExecutable(p)) return p;
-  }
-  return undefined;
 }
 
 const noGo = (): BuildError => new BuildError('no Go toolchain found: install Go (https://go.dev/dl/) and put `go` on PATH, or set GOSCRATCH_GO to its path');

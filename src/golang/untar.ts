@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import { GoscratchError, InputError } from '../util/errors.js';
-import { fsError } from '../util/fs.js';
+import { fsError } from '../util/fserror.js';
 
 export interface UnpackLimits {
   /** Most bytes the tar may expand to. */

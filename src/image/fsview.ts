@@ -18,7 +18,8 @@ import { createHash } from 'node:crypto';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import type { Layer } from './model.js';
 import { isGzipLayer, MediaType } from '../oci/mediatypes.js';
-import { fsError, tempDir } from '../util/fs.js';
+import { tempDir } from '../util/fs.js';
+import { fsError } from '../util/fserror.js';
 
 export type FsEntryType = 'file' | 'dir' | 'symlink' | 'other';
 

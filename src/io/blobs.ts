@@ -16,7 +16,8 @@ import { createHash } from 'node:crypto';
 import { digestHex, isDigest, sha256 } from '../oci/digest.js';
 import type { Descriptor } from '../oci/types.js';
 import { InputError } from '../util/errors.js';
-import { commitTemp, discardTemp, fileKind, fsError, openRegular, readBounded, readExactly, siblingTemp, writeFileAtomic } from '../util/fs.js';
+import { commitTemp, discardTemp, fileKind, openRegular, readBounded, readExactly, siblingTemp, writeFileAtomic } from '../util/fs.js';
+import { fsError } from '../util/fserror.js';
 
 const MiB = 1024 * 1024;
 /** Blobs are read and written in large chunks: fewer system calls, hash updates and socket writes. */

@@ -5,7 +5,7 @@
  * between. Names the engine did not keep from the archive (podman keeps only the
  * first) are added with `POST /images/{name}/tag`.
  */
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { GoscratchError, UsageError } from '../util/errors.js';
@@ -48,7 +48,9 @@ export function findEngine(spec: string, env: NodeJS.ProcessEnv = process.env): 
   throw new UsageError(`--load ${JSON.stringify(spec)}: expected docker, podman or unix:///path/to/engine.sock`);
 }
 
-function call(engine: Engine, method: string, path: string, body?: (req: Writable) => Promise<void>): Promise<{ status: number; text: string }> {
+async function call(engine: Engine, method: string, path: string, body?: (req: Writable) => Promise<void>): Promise<{ status: number; text: string }> {
+  // Loaded here: node:http (and the net stack under it) is for --load alone, not every build.
+  const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     let bodyError: unknown;
     const failed = (e: Error): void => {

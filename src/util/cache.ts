@@ -8,9 +8,9 @@
  * and prunes it.
  */
 import { lstat, mkdir, readdir, rm, utimes } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseMemory } from '../runtime/size.js';
+import { cacheRoot } from './cacheroot.js';
 import { GoscratchError, UsageError } from './errors.js';
 import { acquireLock, withLock } from './lock.js';
 
@@ -64,7 +64,6 @@ export class Cache {
 
   /** $GOSCRATCH_CACHE, else $XDG_CACHE_HOME/goscratch, else ~/.cache/goscratch; bound $GOSCRATCH_CACHE_MAX. */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): Cache {
-    const root = env.GOSCRATCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'goscratch');
     let max = DEFAULT_CACHE_MAX;
     if (env.GOSCRATCH_CACHE_MAX) {
       try {
@@ -73,7 +72,7 @@ export class Cache {
         throw new UsageError(`GOSCRATCH_CACHE_MAX: ${(e as Error).message}`, { input: 'GOSCRATCH_CACHE_MAX' });
       }
     }
-    return new Cache(root, max);
+    return new Cache(cacheRoot(env), max);
   }
 
   /** Where an entry lives (it may not exist yet). */

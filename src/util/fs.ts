@@ -6,10 +6,9 @@
  * pipe behind `/dev/stdout`) is written into when the caller allows it, anything else
  * is refused. Temporary paths are removed when the process exits, even on Ctrl-C.
  */
-import { close, closeSync, constants, createWriteStream, fstat, fstatSync, mkdtempSync, open, openSync, readSync, rmSync, type Stats } from 'node:fs';
+import { close, closeSync, constants, createWriteStream, fstat, fstatSync, mkdtempSync, open, openSync, readSync, type Stats } from 'node:fs';
 import { lstat, open as openFile, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,36 +18,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GoscratchError, InputError, UsageError, type ErrorDetails } from './errors.js';
-
-const cleanups = new Set<string>();
-let hooked = false;
-
-/** Removes a tree at exit, when only synchronous calls run; `rm -rf` takes what rmSync cannot (very deep trees). */
-function removeNow(p: string): void {
-  try {
-    rmSync(p, { recursive: true, force: true });
-  } catch {
-    spawnSync('rm', ['-rf', '--', p], { stdio: 'ignore' });
-  }
-}
-
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', () => {
-    for (const p of cleanups) removeNow(p);
-  });
-}
-
-/** Removes `p` at exit unless `forget` is called first (lock files, temporary paths). */
-export function removeAtExit(p: string): void {
-  hookExit();
-  cleanups.add(p);
-}
-
-export function forget(p: string): void {
-  cleanups.delete(p);
-}
+import { forget, removeAtExit } from './atexit.js';
+import { fsError } from './fserror.js';
 
 /** A fresh directory under the system temp dir, removed at exit. */
 export function tempDir(prefix = 'goscratch-'): string {
@@ -80,29 +51,6 @@ export async function commitTemp(tmp: string, target: string): Promise<void> {
 export async function discardTemp(tmp: string): Promise<void> {
   await rm(tmp, { recursive: true, force: true });
   forget(tmp);
-}
-
-const WHY: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENAMETOOLONG: 'the name is too long',
-  EMFILE: 'too many open files',
-  EPIPE: 'the reader went away',
-};
-
-/**
- * An operating-system error on `path` as a user-facing error that names the path
- * (`cannot write /out/x.tar: no space left on device`); other errors pass unchanged.
- */
-export function fsError(e: unknown, path: string, action: string): unknown {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const why = code ? WHY[code] : undefined;
-  if (!why) return e;
-  const hint = code === 'ENOSPC' || code === 'EDQUOT' ? `free space on the file system that holds ${path}${action.includes('temporary') ? ', or point TMPDIR at another one' : ''}` : undefined;
-  return new GoscratchError(`cannot ${action} ${path}: ${why} (${code})`, { input: path, cause: e, ...(hint ? { hint } : {}) });
 }
 
 /** How an output path is written, decided from what is there now. */

@@ -7,10 +7,10 @@
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GoscratchError } from './errors.js';
-import { forget, fsError, removeAtExit } from './fs.js';
+import { forget, removeAtExit } from './atexit.js';
+import { fsError } from './fserror.js';
 
 export interface Lock {
   release(): Promise<void>;
@@ -52,6 +52,7 @@ function holderGone(holder: string): boolean {
 
 /** Moves a dead holder's lock aside; only the process that moved it removes it. */
 async function breakStale(path: string, holder: string): Promise<void> {
+  const { randomBytes } = await import('node:crypto'); // only here: crypto is not loaded to take a lock
   const aside = `${path}.stale-${randomBytes(4).toString('hex')}`;
   if (!(await rename(path, aside).then(() => true, () => false))) return;
   const moved = await readFile(aside, 'utf8').catch(() => '');
