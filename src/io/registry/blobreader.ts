@@ -12,8 +12,12 @@ import { RegistryError } from './errors.js';
 import type { Repository } from './repository.js';
 import { Retries } from './retry.js';
 
-/** Buffer of a blob stream: large enough that 64 KiB reads downstream do not stall it. */
-const STREAM_BUFFER = 1024 * 1024;
+/**
+ * Buffer of a blob stream, in chunks as the socket delivers them (64 KiB): about a MiB.
+ * An object-mode stream hands each chunk on as it is; a byte stream would join what it
+ * holds into one new buffer at every read, copying every byte once more.
+ */
+const STREAM_CHUNKS = 16;
 
 export interface PullProgress {
   digest: string;
@@ -23,7 +27,7 @@ export interface PullProgress {
 }
 
 export function readBlob(repo: Repository, d: Descriptor, onProgress?: (p: PullProgress) => void): Readable {
-  return Readable.from(chunks(repo, d, onProgress), { objectMode: false, highWaterMark: STREAM_BUFFER });
+  return Readable.from(chunks(repo, d, onProgress), { objectMode: true, highWaterMark: STREAM_CHUNKS });
 }
 
 async function* chunks(repo: Repository, d: Descriptor, onProgress?: (p: PullProgress) => void): AsyncGenerator<Buffer> {
