@@ -56,9 +56,9 @@ const result = await build({
   target: `node${pkg.engines.node.replace(/^>=/, '')}`,
   // package.json is not next to the bundle's files: the version is written in.
   define: { GOSCRATCH_BUNDLED_VERSION: JSON.stringify(pkg.version) },
-  // CommonJS dependencies (commander, undici, ...) call require() for Node's own
-  // modules; an ES module has no require, so each output file makes one.
-  banner: { js: "import { createRequire as __goscratchCreateRequire } from 'node:module';\nconst require = __goscratchCreateRequire(import.meta.url);" },
+  // CommonJS dependencies (commander, undici, ...) and the built-ins above call
+  // require(); an ES module has none, so each output file makes one, on its first call.
+  banner: { js: "import { createRequire as __goscratchCreateRequire } from 'node:module';\nlet __goscratchRequire;\nconst require = (id) => (__goscratchRequire ??= __goscratchCreateRequire(import.meta.url))(id);" },
   // No keepNames: it wraps every function made at run time in a call that names it,
   // which costs lint a third more CPU time. Error classes name themselves after their
   // class (util/errors.ts), so a renamed class is refused below instead.
