@@ -33,6 +33,6 @@ if (first === '--version' || first === '-V') {
   }
   // `goscratch build`: the go build the same command ran last time starts now, before
   // the option parser and the pipeline load (golang/headstart.ts).
-  if (first === 'build') void import('./golang/headstart.js').then((h) => h.beginHeadStart());
+  if (first === 'build') void import('./cli/headstart.js').then((h) => h.beginHeadStart());
   await import('./cli/main.js');
 }

@@ -82,7 +82,7 @@ export function buildCommand(): CommandUnknownOpts {
       }
       // The go build this command line ran last time, started by cli.ts while the
       // pipeline loads; the pipeline takes it if it is still the right one (golang/headstart.ts).
-      const headStart = await (await import('../golang/headstart.js')).headStartOfProcess();
+      const headStart = await (await import('./headstart.js')).headStartOfProcess();
       try {
         const pipeline = await loadPipeline();
         const { buildImages, resolveSettings, attachSboms, checkSinks, publishAll, formatPlatform, progress } = pipeline;
@@ -135,9 +135,11 @@ export function buildCommand(): CommandUnknownOpts {
         for (const w of results[0]?.warnings ?? []) log.warn(w);
         for (const c of results[0]?.platforms[0]?.runtime ?? []) log.info(`${c.variable}: ${c.value ?? 'not set'} (${c.reason})`);
         // SBOMs are made (each binary hashed) while the images are written.
-        if (sbom !== 'none') void loadSbomWriter().then((w) => w.prepareSboms(results, sbom), () => undefined);
+        const prepared = sbom === 'none' ? undefined : loadSbomWriter().then((w) => new Map(results.map((r) => [r, w.sbomTexts(r, sbom)] as const)));
+        // Their failures are attachSboms' to report, after publishing.
+        void prepared?.then((m) => m.forEach((t) => t.catch(() => undefined)), () => undefined);
         const outputs = await publishAll(results, sinks, { onStep: (s) => p.step(s) }).finally(() => transfer?.stop());
-        const sboms = await attachSboms(results, outputs, sbom, registryOptions(o));
+        const sboms = await attachSboms(results, outputs, sbom, registryOptions(o), await prepared?.catch(() => undefined));
         // The platforms built: with --platform all, the base's.
         p.done(`built ${results.flatMap((r) => r.tags).join(', ')} for ${(results[0]?.platforms ?? []).map((x) => formatPlatform(x.platform)).join(', ')}`);
         const images = results.map((r) => imageSummary(pipeline, r, outputs.filter((x) => x.image === r.name)));

@@ -18,7 +18,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { cacheRoot } from '../util/cacheroot.js';
 import { acquireLock, type Lock } from '../util/lock.js';
 import type { ExecResult } from './exec.js';
 import { execEnv, execFlag } from './execflags.js';
@@ -127,24 +126,6 @@ export class HeadStart {
     }
     return { go: parsed.go, args: parsed.args, cwd: parsed.cwd, env: runEnv };
   }
-}
-
-let ofProcess: Promise<HeadStart | undefined> | undefined;
-
-/**
- * Begins this process's head start, from its command line, directory and environment:
- * cli.ts calls it before the option parser loads, so go starts as early as it can.
- */
-export function beginHeadStart(): void {
-  ofProcess ??= Promise.resolve()
-    .then(() => HeadStart.begin(cacheRoot(), process.argv.slice(2), process.cwd()))
-    .catch(() => undefined); // a GOSCRATCH_GO that is no program and the like: the build says so, with no head start
-}
-
-/** This process's head start (begun now if cli.ts did not). */
-export function headStartOfProcess(): Promise<HeadStart | undefined> {
-  beginHeadStart();
-  return ofProcess!;
 }
 
 /** A record's JSON: a regular file of at most 64 KiB (never a FIFO a neighbour left there), else undefined. */

@@ -36,9 +36,10 @@ export async function publishAll(images: readonly SinkImage[], sinks: readonly S
 /**
  * SBOMs of what was published: files next to file outputs (`out.tar.spdx.json`, or
  * `out.tar.<name>.spdx.json` when the output holds several images), referrers of
- * pushed images. Returns what was written.
+ * pushed images. `prepared`: results' SBOM texts started earlier (inspect/sbom/build.ts
+ * sbomTexts), so that they were made while the images were written. Returns what was written.
  */
-export async function attachSboms(results: readonly BuildResult[], published: readonly Published[], format: SbomFormat | 'none', registry: RegistryOptions = {}): Promise<string[]> {
+export async function attachSboms(results: readonly BuildResult[], published: readonly Published[], format: SbomFormat | 'none', registry: RegistryOptions = {}, prepared?: ReadonlyMap<BuildResult, Promise<string[]>>): Promise<string[]> {
   if (format === 'none') return [];
   const written: string[] = [];
   for (const result of results) {
@@ -49,7 +50,8 @@ export async function attachSboms(results: readonly BuildResult[], published: re
     const pushed = mine.filter((p) => p.type === 'registry').map((p) => p.path);
     if (files.length === 0 && pushed.length === 0) continue;
     const { buildSboms } = await import('../inspect/sbom/build.js');
-    written.push(...(await buildSboms(result, format, { files, pushedTo: pushed, registry })));
+    const texts = prepared?.get(result);
+    written.push(...(await buildSboms(result, format, { files, pushedTo: pushed, registry, ...(texts ? { texts } : {}) })));
   }
   return written;
 }

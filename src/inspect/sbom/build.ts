@@ -13,32 +13,16 @@ import { formatPlatform } from '../../oci/platform.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { attachSbom, binarySbomSubject, SBOM_PLATFORM, sbomFor, type SbomFormat } from './index.js';
 
-/** Each result's SBOM texts (one per platform) by format, made once. */
-const made = new WeakMap<BuildResult, Map<SbomFormat, Promise<string[]>>>();
-
-/**
- * Starts making the SBOMs of `results` (hashing each binary), so that they are made
- * while the images are written or pushed; buildSboms then finds them made.
- */
-export function prepareSboms(results: readonly BuildResult[], format: SbomFormat): void {
-  for (const r of results) void sbomTexts(r, format).catch(() => undefined); // buildSboms reports a failure
+/** A result's SBOM texts, one per platform (each binary hashed). */
+export function sbomTexts(result: BuildResult, format: SbomFormat): Promise<string[]> {
+  return Promise.all(result.platforms.map(async (x) => sbomFor(await binarySbomSubject(x.binary, { name: result.tags[0] ?? result.binaryPath, image: x.image, pathInImage: result.binaryPath }), format)));
 }
 
-function sbomTexts(result: BuildResult, format: SbomFormat): Promise<string[]> {
-  const byFormat = made.get(result) ?? new Map<SbomFormat, Promise<string[]>>();
-  made.set(result, byFormat);
-  let texts = byFormat.get(format);
-  if (!texts) {
-    texts = Promise.all(result.platforms.map(async (x) => sbomFor(await binarySbomSubject(x.binary, { name: result.tags[0] ?? result.binaryPath, image: x.image, pathInImage: result.binaryPath }), format)));
-    byFormat.set(format, texts);
-  }
-  return texts;
-}
-
-export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: readonly string[]; pushedTo: readonly string[]; registry?: RegistryOptions }): Promise<string[]> {
+/** `texts`: the result's SBOM texts when they were started earlier (sbomTexts), to be made while the images were written. */
+export async function buildSboms(result: BuildResult, format: SbomFormat, o: { files: readonly string[]; pushedTo: readonly string[]; registry?: RegistryOptions; texts?: Promise<string[]> }): Promise<string[]> {
   const written: string[] = [];
   const index = result.artifact.kind === 'index' ? artifactDescriptor(result.artifact) : undefined;
-  const texts = await sbomTexts(result, format);
+  const texts = await (o.texts ?? sbomTexts(result, format));
   for (const [i, x] of result.platforms.entries()) {
     const text = texts[i]!;
     const suffix = result.platforms.length > 1 ? `.${formatPlatform(x.platform).replace(/^linux\//, 'linux-').replaceAll('/', '')}` : '';
