@@ -33,13 +33,16 @@ const lazyChildProcess = {
   },
 };
 
-// goscratch's own imports of Node's built-in modules become require() calls: an ES
-// import of one makes a facade of all its exports, and node:fs's facade loads the file
-// streams (about 2 ms) on every start, --help included.
+// goscratch's imports of the built-in modules whose ES facade is costly become require()
+// calls: an ES import of a built-in makes a facade of all its exports, which runs every
+// lazy getter (node:fs loads the file streams, node:crypto WebCrypto: 2-4 ms each at
+// every start). The others (node:path, node:os, ...) stay imports: their facades cost
+// less than the small module a require() needs.
+const COSTLY_FACADES = /^node:(fs|fs\/promises|crypto|child_process|zlib|stream|stream\/promises|util|readline)$/;
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) =>
+    b.onResolve({ filter: COSTLY_FACADES }, (args) =>
       args.kind === 'import-statement' && !args.importer.includes('/node_modules/') ? { path: args.path, namespace: 'builtin' } : undefined);
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
