@@ -97,23 +97,27 @@ export async function compileKey(o: CompileOptions, env: NodeJS.ProcessEnv): Pro
  */
 async function compileCached(o: CompileOptions, env: NodeJS.ProcessEnv, cache: Cache, head?: HeadStart): Promise<string> {
   const key = await compileKey(o, env);
-  const bins = join(cache.entryPath('bin', key), 'out');
+  const entry = cache.entryPath('bin', key);
+  const bins = join(entry, 'out');
   const run: GoRun = { go: o.go, args: compileArgs(o, bins, env), cwd: o.dir, env };
   const early = await head?.take(run);
-  if (early) {
-    const adopted = await (async () => {
-      if (early.result.code !== 0 || (await readdir(bins).catch(() => [])).length === 0) return undefined;
-      for (const line of early.result.stderr.split('\n')) if (PACKAGE_LINE.test(line)) o.onPackage?.(line);
+  const adopted = early
+    ? await (async () => {
+        if (early.result.code !== 0 || (await readdir(bins).catch(() => [])).length === 0) return undefined;
+        await cache.touch(entry);
+        for (const line of early.result.stderr.split('\n')) if (PACKAGE_LINE.test(line)) o.onPackage?.(line);
+        return linkOut(bins);
+      })().finally(() => early.lock.release())
+    : undefined;
+  // Without a head start, or after one that failed or whose outputs are gone, go runs
+  // as usual (and says what is wrong, if anything is).
+  const out =
+    adopted ??
+    (await cache.withEntry('bin', key, async () => {
+      await runGo(o, run);
+      await head?.record(run);
       return linkOut(bins);
-    })().finally(() => early.lock.release());
-    // Anything else (a failure, outputs gone) is go's to tell: it runs as usual.
-    if (adopted) return adopted;
-  }
-  const out = await cache.withEntry('bin', key, async () => {
-    await runGo(o, run);
-    await head?.record(run);
-    return linkOut(bins);
-  });
+    }));
   await cache.enforce();
   return out;
 }
