@@ -114,7 +114,7 @@ export function buildCommand(): CommandUnknownOpts {
           ...(o.allowExec ? { allowExec: true } : {}),
         });
         // Everything that can be wrong with the outputs is found before compiling.
-        const transfer = o.push ? (await import('./ui/transfer.js')).createProgress() : undefined;
+        const transfer = o.push ? await (await import('./ui/transfer.js')).createProgress() : undefined;
         const sinks = outputSinks(pipeline, o, settings, transfer);
         await checkSinks(sinks);
         const p = progress();

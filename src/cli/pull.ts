@@ -31,7 +31,7 @@ export function pullCommand(): CommandUnknownOpts {
       const source = parseReference(ref);
       const platform = o.platform ? parsePlatform(o.platform) : undefined;
       const format: Format = o.format ?? (/\.tar$/i.test(dest) ? 'tarball' : 'oci-layout');
-      const progress = createProgress();
+      const progress = await createProgress();
       const opts: PullOptions = {
         ...(platform ? { platform } : {}),
         ...(o.jobs ? { jobs: o.jobs } : {}),

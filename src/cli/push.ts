@@ -22,7 +22,7 @@ export function pushCommand(): CommandUnknownOpts {
       configureLog({ quiet: Boolean(o.quiet || o.json) });
       const target = parseReference(ref);
       const artifact = await openArtifact(src);
-      const progress = createProgress();
+      const progress = await createProgress();
       let result;
       try {
         result = await pushArtifact(target, artifact, {

@@ -4,7 +4,6 @@
  * before the rest of util/fs.ts (and the stream and net modules it loads) is wanted.
  */
 import { rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 
 const cleanups = new Set<string>();
 let hooked = false;
@@ -14,7 +13,8 @@ function removeNow(p: string): void {
   try {
     rmSync(p, { recursive: true, force: true });
   } catch {
-    spawnSync('rm', ['-rf', '--', p], { stdio: 'ignore' });
+    // Loaded here only: child_process brings the net modules with it, at every start otherwise.
+    process.getBuiltinModule('node:child_process').spawnSync('rm', ['-rf', '--', p], { stdio: 'ignore' });
   }
 }
 

@@ -2,7 +2,7 @@
  * Transfer progress for push and pull: one bar per blob (bytes and rate) on a TTY,
  * a plain line per finished blob otherwise.
  */
-import cliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { isInteractive, isQuiet, log } from './log.js';
 import type { BlobProgress } from '../../io/registry/upload.js';
 
@@ -20,7 +20,8 @@ function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
-export function createProgress(): TransferProgress {
+/** Bars on a TTY only: cli-progress (and the readline module it loads) is loaded for them alone. */
+export async function createProgress(): Promise<TransferProgress> {
   if (isQuiet()) return { push: () => undefined, pull: () => undefined, stop: () => undefined };
   if (!isInteractive()) {
     return {
@@ -33,11 +34,12 @@ export function createProgress(): TransferProgress {
       stop: () => undefined,
     };
   }
+  const { default: cliProgress } = await import('cli-progress');
   const multi = new cliProgress.MultiBar(
     { format: '{name} [{bar}] {value}/{total} bytes {speed} {status}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
     cliProgress.Presets.shades_classic,
   );
-  const bars = new Map<string, { bar: cliProgress.SingleBar; start: number }>();
+  const bars = new Map<string, { bar: SingleBar; start: number }>();
   const update = (digest: string, total: number, done: number, status: string): void => {
     let entry = bars.get(digest);
     if (!entry) {

@@ -4,7 +4,6 @@
  * `credHelpers` (`docker-credential-NAME get|store|erase`, server URL or JSON on
  * stdin). Secrets are never logged.
  */
-import { spawn } from 'node:child_process';
 import { DOCKER_HUB, DOCKER_HUB_API } from '../../oci/reference.js';
 import { GoscratchError, errorMessage } from '../../util/errors.js';
 import { dockerConfigPath, readDockerConfig, writeDockerConfig, type AuthEntry, type DockerConfig } from './dockerconfig.js';
@@ -77,7 +76,8 @@ function fromEntry(e: AuthEntry | undefined): Credentials | undefined {
 function runHelper(name: string, action: 'get' | 'store' | 'erase', input: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   const bin = `docker-credential-${name}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [action], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    // child_process (and the net modules it brings) loads only for a helper.
+    const child = process.getBuiltinModule('node:child_process').spawn(bin, [action], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
