@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { goscratch } from '../helpers/run.js';
@@ -14,33 +14,33 @@ import { writeModule } from '../helpers/fixtures.js';
 import { execOk } from '../helpers/exec.js';
 import { layoutImages, readImageFile } from '../helpers/oci.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
-import { needTools, toolPath } from '../helpers/tools.js';
+import { loggingGo, type LoggingGo } from '../helpers/gowrapper.js';
+import { markerScript } from '../helpers/marker.js';
+import { needTools } from '../helpers/tools.js';
 
 describe('goscratch build: the head start', needTools('go'), () => {
   let dir = '';
   let src = '';
-  let log = '';
+  let go: LoggingGo;
   let n = 0;
   before(async () => {
     dir = await makeTempDir('e2e-headstart');
     src = await writeModule(join(dir, 'src'), { 'main.go': 'package main\n\nimport "fmt"\n\nvar color = "plain"\n\nfunc main() { fmt.Println(color) }\n' });
-    log = join(dir, 'go.log');
-    await writeFile(join(dir, 'go'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${toolPath('go')}' "$@"\n`);
-    await chmod(join(dir, 'go'), 0o755);
+    go = await loggingGo(dir);
   });
   after(() => removeTree(dir));
 
   /** One build into a fixed layout path (the command line stays the same): what its binary prints, and how many go builds ran. */
   async function build(): Promise<{ builds: number; out: string }> {
-    await rm(log, { force: true });
+    await go.reset();
     const layout = join(dir, 'layout');
     await rm(layout, { recursive: true, force: true });
-    const r = await goscratch(['build', '.', '--oci-layout', layout, '--sbom', 'none'], { cwd: src, env: { GOSCRATCH_GO: join(dir, 'go'), GOSCRATCH_CACHE: join(dir, 'cache') } });
+    const r = await goscratch(['build', '.', '--oci-layout', layout, '--sbom', 'none'], { cwd: src, env: { GOSCRATCH_GO: go.go, GOSCRATCH_CACHE: join(dir, 'cache') } });
     assert.equal(r.code, 0, r.stderr);
     const [img] = await layoutImages(layout);
     const bin = join(dir, `bin-${n++}`);
     await writeFile(bin, (await readImageFile(layout, img!.manifest, img!.config.config.Entrypoint![0]!))!, { mode: 0o755 });
-    const ran = (await readFile(log, 'utf8')).trim().split('\n');
+    const ran = await go.ran();
     return { builds: ran.filter((c) => c === 'build').length, out: (await execOk(bin, [])).stdout.trim() };
   }
 
@@ -70,23 +70,21 @@ describe('goscratch build: the head start', needTools('go'), () => {
   });
 
   it('runs no record that names another program or a flag that runs one', async () => {
-    const marker = join(dir, 'ran');
-    await writeFile(join(dir, 'evil'), `#!/bin/sh\ntouch '${marker}'\nexec "$@"\n`);
-    await chmod(join(dir, 'evil'), 0o755);
+    const evil = await markerScript(dir, 'evil');
     const [file] = await records();
     assert.ok(file, 'a record was kept');
     const kept = JSON.parse(await readFile(file, 'utf8')) as { go: string; args: string[]; env: Array<[string, string | null]> };
     const tampered = [
-      { ...kept, go: join(dir, 'evil') },
-      { ...kept, args: ['build', `-toolexec=${join(dir, 'evil')}`, ...kept.args.slice(1)] },
+      { ...kept, go: evil.script },
+      { ...kept, args: ['build', `-toolexec=${evil.script}`, ...kept.args.slice(1)] },
       { ...kept, args: kept.args.map((a, i) => (kept.args[i - 1] === '-o' ? join(dir, 'elsewhere') + '/' : a)) },
-      { ...kept, env: [...kept.env, ['CC', join(dir, 'evil')]] },
-      { ...kept, env: [...kept.env, ['GOFLAGS', `-toolexec=${join(dir, 'evil')}`]] },
+      { ...kept, env: [...kept.env, ['CC', evil.script]] },
+      { ...kept, env: [...kept.env, ['GOFLAGS', `-toolexec=${evil.script}`]] },
     ];
     for (const record of tampered) {
       await writeFile(file, JSON.stringify(record));
       assert.deepEqual(await build(), { builds: 1, out: 'red edited' }, JSON.stringify(record).slice(0, 200));
-      assert.equal(existsSync(marker), false, 'the named program never ran');
+      assert.equal(await evil.ran(), false, 'the named program never ran');
       assert.equal(existsSync(join(dir, 'elsewhere')), false, 'nothing was written outside the cache');
     }
   });

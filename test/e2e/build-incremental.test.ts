@@ -2,12 +2,12 @@
  * Rebuilding after a change: goscratch keeps `go list` answers between runs, and an
  * unchanged rebuild asks go for none; each change that can alter the answer (an edited
  * file, a new main package under ./cmd/..., a new imported package, go.mod, GOFLAGS)
- * makes goscratch ask again, and the image's binaries show the change. `go` is a
- * script that logs each go command it runs and then runs the real go.
+ * makes goscratch ask again, and the image's binaries show the change. `go` logs
+ * each go command it runs (helpers/gowrapper.ts).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { goscratch } from '../helpers/run.js';
@@ -15,7 +15,8 @@ import { writeModule } from '../helpers/fixtures.js';
 import { execOk } from '../helpers/exec.js';
 import { layoutImages, readImageFile } from '../helpers/oci.js';
 import { makeTempDir, removeTree } from '../helpers/tmp.js';
-import { needTools, toolPath } from '../helpers/tools.js';
+import { loggingGo, type LoggingGo } from '../helpers/gowrapper.js';
+import { needTools } from '../helpers/tools.js';
 
 const main = (name: string) => `package main
 
@@ -40,7 +41,7 @@ func main() {
 describe('goscratch build after a change', needTools('go'), () => {
   let dir = '';
   let src = '';
-  let log = '';
+  let go: LoggingGo;
   let n = 0;
   before(async () => {
     dir = await makeTempDir('e2e-incremental');
@@ -49,9 +50,7 @@ describe('goscratch build after a change', needTools('go'), () => {
       'cmd/hello/red.go': '//go:build red\n\npackage main\n\nfunc init() { color = "red" }\n',
       'internal/greet/greet.go': 'package greet\n\nfunc Word() string { return "one" }\n',
     });
-    log = join(dir, 'go.log');
-    await writeFile(join(dir, 'go'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${toolPath('go')}' "$@"\n`);
-    await chmod(join(dir, 'go'), 0o755);
+    go = await loggingGo(dir);
   });
   after(() => removeTree(dir));
 
@@ -62,9 +61,9 @@ describe('goscratch build after a change', needTools('go'), () => {
    */
   async function build(env: Record<string, string> = {}): Promise<{ ran: string[]; out: Record<string, string> }> {
     await sleep(2_100);
-    await rm(log, { force: true });
+    await go.reset();
     const layout = join(dir, `layout-${n++}`);
-    const r = await goscratch(['build', './cmd/...', '--oci-layout', layout, '--sbom', 'none'], { cwd: src, env: { GOSCRATCH_GO: join(dir, 'go'), GOSCRATCH_CACHE: join(dir, 'cache'), ...env } });
+    const r = await goscratch(['build', './cmd/...', '--oci-layout', layout, '--sbom', 'none'], { cwd: src, env: { GOSCRATCH_GO: go.go, GOSCRATCH_CACHE: join(dir, 'cache'), ...env } });
     assert.equal(r.code, 0, r.stderr);
     const out: Record<string, string> = {};
     for (const img of await layoutImages(layout)) {
@@ -73,7 +72,7 @@ describe('goscratch build after a change', needTools('go'), () => {
       await writeFile(bin, (await readImageFile(layout, img.manifest, path))!, { mode: 0o755 });
       out[path] = (await execOk(bin, [])).stdout.trim();
     }
-    return { ran: (await readFile(log, 'utf8')).trim().split('\n'), out };
+    return { ran: await go.ran(), out };
   }
 
   /** After a change: go is asked again, the binaries show it, and a rebuild asks go nothing more. */
