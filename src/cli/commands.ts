@@ -1,7 +1,6 @@
 /**
  * Each command's module, loaded only when that command runs (so `goscratch lint` does
- * not pay for the registry client or the build pipeline), and once: cli.ts starts the
- * requested one beside the option parser, and main.ts adds it to the program.
+ * not pay for the registry client or the build pipeline), and once.
  */
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 
@@ -32,10 +31,4 @@ function load(name: string): Promise<CommandUnknownOpts> {
 export function commandsFor(argv: readonly string[]): Array<Promise<CommandUnknownOpts>> {
   const requested = argv.slice(2).find((a) => !a.startsWith('-'));
   return requested && Object.hasOwn(loaders, requested) ? [load(requested)] : Object.keys(loaders).map(load);
-}
-
-/** Starts loading the command this command line names; main.ts reports a failure. */
-export function preloadCommand(argv: readonly string[]): void {
-  const requested = argv.slice(2).find((a) => !a.startsWith('-'));
-  if (requested && Object.hasOwn(loaders, requested)) load(requested).catch(() => undefined);
 }

@@ -45,6 +45,17 @@ describe('the bundled CLI (dist/cli.js)', needAll(existsSync(CLI) ? undefined : 
     }
   });
 
+  it('loads the option parser and what every command shares as one file: the entry starts main and the head start only, and main imports no other chunk', () => {
+    const entry = readFileSync(CLI, 'utf8');
+    const started = [...entry.matchAll(/import\(["']\.\/chunks\/([^"']+)["']\)/g)].map((m) => m[1]!);
+    assert.deepEqual(started.map((f) => f.replace(/-[\w-]{8}\.js$/, '')).sort(), ['headstart', 'main']);
+    const main = readFileSync(join(REPO_ROOT, 'dist/chunks', started.find((f) => f.startsWith('main-'))!), 'utf8');
+    const statics = [...main.matchAll(/^import\b[^;]*?["']([^"']+)["'];?$/gm)].map((m) => m[1]!);
+    assert.ok(statics.includes('node:module'), 'import lines are found');
+    assert.deepEqual(statics.filter((s) => !s.startsWith('node:')), [], 'main imports other chunks at load');
+    assert.match(main, /Usage|usage/, 'the option parser is inside main');
+  });
+
   it("requires the built-in modules whose ES facade is costly instead of importing them (an ES import of node:fs loads its streams at every start)", () => {
     const chunks = join(REPO_ROOT, 'dist/chunks');
     for (const f of readdirSync(chunks)) {

@@ -6,6 +6,7 @@
  */
 import { DOCKER_HUB, DOCKER_HUB_API } from '../../oci/reference.js';
 import { silentLogger, type Logger } from '../../util/log.js';
+import { chunksOf } from '../../util/chunks.js';
 import { Authenticator } from './auth.js';
 import { parseChallenge } from './challenge.js';
 import { loadCredentials, type Credentials } from './credentials.js';
@@ -156,7 +157,7 @@ export class RegistrySession {
 
 async function* watched(res: HttpResponse, dog: Watchdog): AsyncIterable<Uint8Array> {
   try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    for await (const chunk of chunksOf(res.body)) {
       dog.progress(chunk.length);
       yield chunk;
     }
