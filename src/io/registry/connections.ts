@@ -6,7 +6,7 @@
  * transport.ts decides every hop.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
@@ -45,16 +45,21 @@ export function connections(opts: { env: NodeJS.ProcessEnv; useProxy: boolean; v
   const tls = opts.verifyTls ? {} : { rejectUnauthorized: false };
   if (opts.useProxy && hasProxyEnv(opts.env)) return viaProxy(opts.env, tls);
   // Idle sockets are unref'd by node, so a finished run exits without closing them.
-  const agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST, ...tls }),
+  const http = new HttpAgent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST });
+  // node:https (and TLS with it) loads with the first https request, not with every pull.
+  let https: { agent: HttpsAgent; request: typeof httpRequest } | undefined;
+  return (req) => {
+    if (req.url.protocol !== 'https:') return direct(req, http, httpRequest);
+    if (!https) {
+      const m = process.getBuiltinModule('node:https');
+      https = { agent: new m.Agent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST, ...tls }), request: m.request };
+    }
+    return direct(req, https.agent, https.request);
   };
-  return (req) => direct(req, req.url.protocol === 'https:' ? agents['https:'] : agents['http:']);
 }
 
-function direct(req: Outgoing, agent: HttpAgent): Promise<Incoming> {
+function direct(req: Outgoing, agent: HttpAgent, send: typeof httpRequest): Promise<Incoming> {
   return new Promise((resolve, reject) => {
-    const send = req.url.protocol === 'https:' ? httpsRequest : httpRequest;
     // node 20 takes highWaterMark for the request and its answer; its typings do not list it yet.
     const options: RequestOptions & { highWaterMark: number } = { method: req.method, headers: req.headers, agent, signal: req.signal, highWaterMark: STREAM_BUFFER };
     const out = send(req.url, options, (res) => {
