@@ -36,18 +36,41 @@ const lazyChildProcess = {
   },
 };
 
-// goscratch's imports of the built-in modules whose ES facade is costly become require()
-// calls: an ES import of a built-in makes a facade of all its exports, which runs every
-// lazy getter (node:fs loads the file streams, node:crypto WebCrypto: 2-4 ms each at
-// every start). The others (node:path, node:os, ...) stay imports: their facades cost
-// less than the small module a require() needs.
+// goscratch's own TypeScript sources, read once for the checks below.
+const sources = [];
+const walk = (dir) => readdirSync(dir, { withFileTypes: true }).forEach((e) => {
+  const p = join(dir, e.name);
+  if (e.isDirectory()) walk(p);
+  else if (e.name.endsWith('.ts')) sources.push(readFileSync(p, 'utf8'));
+});
+walk(join(root, 'src'));
+
+// goscratch's imports of the built-in modules whose ES facade is costly get a module
+// of their own that require()s the built-in: an ES import of a built-in makes a facade
+// of all its exports, which runs every lazy getter (node:fs loads the file streams,
+// node:crypto WebCrypto: 2-4 ms each at every start). That module exports just the
+// names goscratch imports (an esbuild CommonJS wrapper would copy all of them for each
+// importer, a millisecond per start). The others (node:path, node:os, ...) stay
+// imports: their facades cost less than the small module a require() needs.
 const COSTLY_FACADES = /^node:(fs|fs\/promises|crypto|child_process|zlib|stream|stream\/promises|util|readline)$/;
+const importedNames = new Map();
+for (const text of sources) {
+  for (const m of text.matchAll(/^import\s*\{([^}]*)\}\s*from\s*'(node:[^']+)'/gm)) {
+    if (!COSTLY_FACADES.test(m[2])) continue;
+    const names = importedNames.get(m[2]) ?? new Set();
+    for (const spec of m[1].split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('type '))) names.add(spec.split(/\s+as\s+/)[0]);
+    importedNames.set(m[2], names);
+  }
+}
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
     b.onResolve({ filter: COSTLY_FACADES }, (args) =>
       args.kind === 'import-statement' && !args.importer.includes('/node_modules/') ? { path: args.path, namespace: 'builtin' } : undefined);
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const names = [...(importedNames.get(args.path) ?? [])];
+      return { contents: `const m = require(${JSON.stringify(args.path)});\n${names.map((n) => `export const ${n} = m.${n};`).join('\n')}`, loader: 'js' };
+    });
   },
 };
 
@@ -124,13 +147,7 @@ chmodSync(join(dist, 'cli.js'), 0o755);
 
 // esbuild and rollup rename a class whose name another module of the same chunk also
 // uses (Foo -> Foo2, Foo$1); `new.target.name` would then say so. Refuse that for ours.
-const ours = new Set();
-const walk = (dir) => readdirSync(dir, { withFileTypes: true }).forEach((e) => {
-  const p = join(dir, e.name);
-  if (e.isDirectory()) walk(p);
-  else if (e.name.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/\bclass (\w+)/g)) ours.add(m[1]);
-});
-walk(join(root, 'src'));
+const ours = new Set(sources.flatMap((text) => [...text.matchAll(/\bclass (\w+)/g)].map((m) => m[1])));
 const chunks = [{ fileName: 'cli.js', code: entry }, ...written.output.filter((o) => o.type === 'chunk')];
 for (const { fileName, code } of chunks) {
   for (const m of code.matchAll(/\b([A-Za-z_$][\w$]*?)\$?\d+=class\b/g)) {

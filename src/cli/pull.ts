@@ -1,15 +1,15 @@
+/**
+ * `goscratch pull REF DEST`. The registry client loads when the command runs, and the
+ * archive writer only for an archive.
+ */
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
-import { writeArchive } from '../io/archive.js';
-import { openForPull, pullIntoLayout, type PullOptions } from '../io/registry/index.js';
-import { createProgress } from './ui/transfer.js';
-import { imagesOf } from '../image/model.js';
+import type { PullOptions } from '../io/registry/pull.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference } from '../oci/reference.js';
 import type { Platform } from '../oci/types.js';
 import { configureLog, log } from './ui/log.js';
 import { jobsOption, insecureRegistryOption, registryOptions } from './options.js';
-import { checkOutputs } from '../io/outputs.js';
 
 
 type Format = 'oci-layout' | 'tarball';
@@ -27,10 +27,12 @@ export function pullCommand(): CommandUnknownOpts {
     .addOption(new Option('--json', 'print the result as JSON'))
     .option('-q, --quiet', 'print only the digest')
     .action(async (ref, dest, o) => {
+      const loading = Promise.all([import('../io/registry/pull.js'), import('../io/outputs.js'), import('./ui/transfer.js')]);
       configureLog({ quiet: Boolean(o.quiet || o.json) });
       const source = parseReference(ref);
       const platform = o.platform ? parsePlatform(o.platform) : undefined;
       const format: Format = o.format ?? (/\.tar$/i.test(dest) ? 'tarball' : 'oci-layout');
+      const [{ openForPull, pullIntoLayout }, { checkOutputs }, { createProgress }] = await loading;
       const progress = await createProgress();
       const opts: PullOptions = {
         ...(platform ? { platform } : {}),
@@ -47,7 +49,7 @@ export function pullCommand(): CommandUnknownOpts {
       try {
         if (format === 'tarball') {
           // Each layer streams from the registry straight into the archive.
-          const { artifact, sourceDigest } = await openForPull(source, opts);
+          const [{ artifact, sourceDigest }, { writeArchive }, { imagesOf }] = await Promise.all([openForPull(source, opts), import('../io/archive.js'), import('../image/model.js')]);
           await writeArchive(out, artifact, { tags });
           pulled = { digest: artifact.digest, sourceDigest, platforms: imagesOf(artifact).map((i) => i.platform) };
         } else {
