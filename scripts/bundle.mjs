@@ -103,9 +103,10 @@ const result = await build({
 // esbuild puts each module that a different set of entries (every import() is one)
 // reaches into a chunk of its own: `goscratch lint --help` loaded 14 files, a pull 37,
 // at about half a millisecond each. Rollup knows what an import() finds already loaded,
-// so it joins them: the option parser and everything main.ts imports become one chunk,
-// and small chunks join the ones loaded with them. The entry stays esbuild's, so that
-// `--version` reads nothing else; rollup starts from what it imports.
+// so it joins them: the option parser and everything main.ts imports become one chunk.
+// (Joining the other small chunks as well, rollup's experimentalMinChunkSize, made no
+// difference that could be measured.) The entry stays esbuild's, so that `--version`
+// reads nothing else; rollup starts from what it imports.
 const outputs = result.metafile.outputs;
 const out = (p) => resolve(root, p);
 const staticClosure = (file, seen = new Set()) => {
@@ -125,7 +126,7 @@ const joined = await rollup({
   preserveEntrySignatures: 'allow-extension',
   // Importing a built-in does nothing else: an import left unused may go.
   treeshake: { moduleSideEffects: (_id, external) => !external },
-  // A warning (a circular chunk, an unresolved import) is a broken bundle; info is its chunk statistics.
+  // A warning (a circular chunk, an unresolved import) is a broken bundle.
   onLog: (level, log) => {
     if (level === 'warn') throw new Error(`rollup: ${log.message}`);
   },
@@ -137,7 +138,6 @@ const written = await joined.write({
   entryFileNames: (c) => `${c.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].js`,
   chunkFileNames: (c) => `${c.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].js`,
   manualChunks: (id) => (core.has(id) ? 'main' : undefined),
-  experimentalMinChunkSize: 20_000,
 });
 let entry = readFileSync(entryFile, 'utf8');
 for (const o of written.output) if (o.type === 'chunk' && o.isEntry) entry = entry.replace(`./chunks/${basename(o.facadeModuleId)}`, `./chunks/${o.fileName}`);
