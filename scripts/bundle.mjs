@@ -118,7 +118,13 @@ const staticClosure = (file, seen = new Set()) => {
 const entryFile = join(stage, 'cli.js');
 const started = Object.entries(outputs).find(([f]) => out(f) === entryFile)[1].imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
 const mainFile = started.find((f) => outputs[f].entryPoint === 'src/cli/main.ts');
-const core = new Set([...staticClosure(mainFile)].map(out));
+// The core: main.ts with all it imports, and the command line's own small shared pieces
+// (cli/options.ts, cli/findings.ts, ...) that load nothing else (a built-in required at
+// load, such as node:fs/promises, would cost every command).
+const mainClosure = staticClosure(mainFile);
+const cliOnly = (f) => !outputs[f].entryPoint && Object.keys(outputs[f].inputs).every((i) => i.startsWith('src/cli/'));
+const cliShared = Object.keys(outputs).filter((f) => cliOnly(f) && [...staticClosure(f)].every((g) => mainClosure.has(g) || cliOnly(g)));
+const core = new Set([...mainClosure, ...cliShared].map(out));
 const joined = await rollup({
   input: Object.fromEntries(started.map((f) => [outputs[f].entryPoint.replace(/^.*\/|\.ts$/g, ''), out(f)])),
   external: (id) => id.startsWith('node:'),
