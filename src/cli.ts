@@ -34,7 +34,5 @@ if (first === '--version' || first === '-V') {
   // `goscratch build`: the go build the same command ran last time starts now, before
   // the option parser and the pipeline load (golang/headstart.ts).
   if (first === 'build' && !process.argv.includes('--help') && !process.argv.includes('-h')) void import('./cli/headstart.js').then((h) => h.beginHeadStart());
-  // Not awaited at the top level: the bundle's chunks may import code rollup placed in
-  // this entry, and an entry still waiting on them would never finish loading for them.
-  void import('./cli/main.js').then((m) => m.run(process.argv));
+  await (await import('./cli/main.js')).run(process.argv);
 }
